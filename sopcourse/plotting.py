@@ -83,7 +83,9 @@ def waterfall(
     ax.bar(0, level, color=COLORS["primary"])
     for i, change in enumerate(values[1:], start=1):
         bottom = level if change >= 0 else level + change
-        ax.bar(i, abs(change), bottom=bottom, color=COLORS["good"] if change >= 0 else COLORS["bad"])
+        ax.bar(
+            i, abs(change), bottom=bottom, color=COLORS["good"] if change >= 0 else COLORS["bad"]
+        )
         level += change
     ax.bar(len(values), level, color=COLORS["primary"])
     ax.set_xticks(np.arange(len(values) + 1), labels + [total_label], rotation=0)
@@ -109,7 +111,9 @@ def pareto(values: pd.Series, *, ylabel: str = "", ax=None):
     ax.set_ylabel(ylabel)
     share = ax.twinx()
     total = ordered.sum()
-    share.plot(x, 100 * ordered.cumsum() / (total if total else 1), color=COLORS["accent"], marker="o")
+    share.plot(
+        x, 100 * ordered.cumsum() / (total if total else 1), color=COLORS["accent"], marker="o"
+    )
     share.set_ylim(0, 105)
     share.set_ylabel("Cumulative share (%)")
     share.grid(False)

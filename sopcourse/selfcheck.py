@@ -39,9 +39,11 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         color = {"pass": "#2e8b57", "fail": "#b03a48", "not answered": "#8c8c8c"}[self.status]
-        mark = {"pass": "&#10004; Pass", "fail": "&#10008; Not yet", "not answered": "Not answered yet"}[
-            self.status
-        ]
+        mark = {
+            "pass": "&#10004; Pass",
+            "fail": "&#10008; Not yet",
+            "not answered": "Not answered yet",
+        }[self.status]
         return (
             f'<div style="border-left:4px solid {color};padding:4px 8px">'
             f"<b style='color:{color}'>{mark}</b> &middot; <code>{self.exercise}</code>: "
@@ -62,7 +64,11 @@ def _close(answer, expected, rtol: float, atol: float) -> bool:
         if not isinstance(answer, type(expected)):
             return False
         try:
-            a = answer.reindex_like(expected) if isinstance(expected, pd.DataFrame) else answer.reindex(expected.index)
+            a = (
+                answer.reindex_like(expected)
+                if isinstance(expected, pd.DataFrame)
+                else answer.reindex(expected.index)
+            )
         except (ValueError, TypeError):
             return False
         if isinstance(expected, pd.DataFrame) and list(answer.columns) != list(expected.columns):
@@ -119,7 +125,9 @@ def check_exercise(
     [NOT ANSWERED YET] m0-sum: replace the ... with your answer and run the cell again.
     """
     if _is_placeholder(answer):
-        result = CheckResult(exercise, "not answered", "replace the ... with your answer and run the cell again.")
+        result = CheckResult(
+            exercise, "not answered", "replace the ... with your answer and run the cell again."
+        )
     elif _close(answer, expected, rtol, atol):
         result = CheckResult(exercise, "pass", "correct.")
     else:

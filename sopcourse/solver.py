@@ -201,7 +201,9 @@ class LinearProgram:
         if name in self._cons:
             raise ValueError(f"Model {self.name!r} already has a constraint named {name!r}.")
         if sense not in _CONSTRAINT_SENSES:
-            raise ValueError(f"Constraint {name!r}: sense must be '<=', '>=' or '==', not {sense!r}.")
+            raise ValueError(
+                f"Constraint {name!r}: sense must be '<=', '>=' or '==', not {sense!r}."
+            )
         rhs = float(rhs)
         if not math.isfinite(rhs):
             raise ValueError(f"Constraint {name!r}: right-hand side is {rhs}, not a finite number.")
@@ -303,7 +305,9 @@ class LinearProgram:
                 slacks[name] = max(lhs - spec["rhs"], 0.0)
             else:
                 slacks[name] = 0.0
-            info.append({"constraint": name, "sense": spec["sense"], "lhs": lhs, "rhs": spec["rhs"]})
+            info.append(
+                {"constraint": name, "sense": spec["sense"], "lhs": lhs, "rhs": spec["rhs"]}
+            )
         info_df = pd.DataFrame(info, columns=["constraint", "sense", "lhs", "rhs"])
         info_df = info_df.set_index("constraint")
         return LPResult(
@@ -340,7 +344,8 @@ class LinearProgram:
         free = [
             v
             for v, c in self._objective.items()
-            if better(c) and (self._vars[v]["upper"] if self.sense == "max" else self._vars[v]["lower"]) is None
+            if better(c)
+            and (self._vars[v]["upper"] if self.sense == "max" else self._vars[v]["lower"]) is None
         ]
         listed = ", ".join(free[:8]) + (" ..." if len(free) > 8 else "")
         return (

@@ -1,0 +1,54 @@
+# The two commands of the course: `make lab` and `make test`.
+# Each builds .venv first when it is missing or pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port=8899"
+LAB_ARGS ?=
+# Extra options for pytest, e.g. make test PYTEST_ARGS="-x -k forecasting"
+PYTEST_ARGS ?=
+# Worker processes for the test suite (pytest-xdist).
+JOBS ?= 2
+
+# JupyterLab refuses to run as root (containers, Binder) unless told it may.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+LINTED := sopcourse tests notebooks assignments exams
+
+.PHONY: lab test lint venv doctor test-fast clean-venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "): install it, or run make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+test: lint
+	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest \
+		-n $(JOBS) --dist loadscope \
+		--doctest-modules sopcourse tests \
+		--nbval-lax --nbval-cell-timeout=120 --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		notebooks assignments exams \
+		$(PYTEST_ARGS)
+
+# Unit tests and doctests only (no notebooks): a quick loop while developing.
+test-fast: $(STAMP)
+	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -n $(JOBS) --doctest-modules sopcourse tests $(PYTEST_ARGS)
+
+doctor: $(STAMP)
+	$(BIN)/sopcourse doctor
+
+clean-venv:
+	rm -rf $(VENV)
