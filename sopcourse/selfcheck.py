@@ -12,13 +12,32 @@ fresh notebook runs top to bottom. (Graded homework and the exam use
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import re
+import tempfile
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_exercise", "CheckResult"]
+__all__ = ["check_exercise", "CheckResult", "progress", "progress_file", "record_attempt"]
+
+#: Environment variable naming the progress file (default ``~/.sopcourse/progress.json``).
+PROGRESS_ENV = "SOPCOURSE_PROGRESS_FILE"
+
+_MODULE_NAMES = {
+    "m0": "Start here",
+    "m1": "1 Introduction",
+    "m2": "2 Sales revenue planning",
+    "m3": "3 Demand planning",
+    "m4": "4 Supply planning",
+    "m5": "5 Profit-based planning",
+    "m6": "6 Management review",
+}
 
 
 @dataclass
@@ -132,4 +151,95 @@ def check_exercise(
         result = CheckResult(exercise, "pass", "correct.")
     else:
         result = CheckResult(exercise, "fail", "not yet." + (f" Hint: {hint}" if hint else ""))
+    if result.status != "not answered":
+        record_attempt(exercise, result.passed)
     return result
+
+
+# -- progress of a self-paced learner --------------------------------------------------
+
+
+def progress_file() -> Path:
+    """Where progress is remembered: ``$SOPCOURSE_PROGRESS_FILE`` or ``~/.sopcourse/progress.json``.
+
+    The file lives in the learner's home, never in the course repository.
+    """
+    override = os.environ.get(PROGRESS_ENV)
+    return Path(override) if override else Path.home() / ".sopcourse" / "progress.json"
+
+
+def _load(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def record_attempt(exercise: str, passed: bool) -> bool:
+    """Remember one attempt at an exercise; return False if the file could not be written.
+
+    A pass is remembered for good; a later failed attempt does not undo it. The file is
+    replaced atomically, so an interrupted write never loses earlier progress.
+    """
+    path = progress_file()
+    data = _load(path)
+    entry = data.get(exercise, {"attempts": 0, "passed": False})
+    entry["attempts"] = int(entry.get("attempts", 0)) + 1
+    entry["passed"] = bool(entry.get("passed")) or bool(passed)
+    entry["last"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    data[exercise] = entry
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".progress-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True
+
+
+def _module_of(exercise: str) -> str:
+    m = re.match(r"^(m\d|hw\d|exam)", exercise)
+    if not m:
+        return "Other"
+    key = m.group(1)
+    if key.startswith("hw"):
+        return f"Homework {key[2:]}"
+    if key == "exam":
+        return "Final exam"
+    return _MODULE_NAMES.get(key, key)
+
+
+def progress() -> pd.DataFrame:
+    """Progress table by module: exercises attempted and passed, from the progress file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> saved = os.environ.get("SOPCOURSE_PROGRESS_FILE")
+    >>> os.environ["SOPCOURSE_PROGRESS_FILE"] = os.path.join(tempfile.mkdtemp(), "p.json")
+    >>> _ = check_exercise("m3-mae", 5, expected=5)
+    >>> _ = check_exercise("m3-bias", 1, expected=2)
+    >>> progress().to_dict("index")
+    {'3 Demand planning': {'attempted': 2, 'passed': 1}}
+    >>> os.environ["SOPCOURSE_PROGRESS_FILE"] = saved or ""
+    """
+    data = _load(progress_file())
+    rows = [
+        {"module": _module_of(ex), "exercise": ex, "passed": bool(v.get("passed"))}
+        for ex, v in data.items()
+        if isinstance(v, dict)
+    ]
+    if not rows:
+        return pd.DataFrame(
+            {"attempted": pd.Series(dtype=int), "passed": pd.Series(dtype=int)},
+            index=pd.Index([], name="module"),
+        )
+    table = (
+        pd.DataFrame(rows)
+        .groupby("module")
+        .agg(attempted=("exercise", "size"), passed=("passed", "sum"))
+    )
+    return table.astype(int)

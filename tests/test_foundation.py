@@ -77,3 +77,30 @@ def test_self_check_fails_a_table_with_the_wrong_values_and_passes_the_right_one
     wrong = expected.assign(units=[1.0, 3.0])
     assert sop.check_exercise("t", wrong, expected=expected).status == "fail"
     assert sop.check_exercise("t", ..., expected=expected).status == "not answered"
+
+
+def test_progress_remembers_a_pass_even_after_a_later_failed_attempt(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOPCOURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    sop.check_exercise("m4-eoq", 100, expected=100)
+    sop.check_exercise("m4-eoq", 90, expected=100)
+    sop.check_exercise("m1-share", 0.1, expected=0.2)
+    sop.check_exercise("m1-fence", ..., expected=3)  # not answered: not an attempt
+    table = sop.progress()
+    assert table.loc["4 Supply planning"].to_dict() == {"attempted": 1, "passed": 1}
+    assert table.loc["1 Introduction"].to_dict() == {"attempted": 1, "passed": 0}
+    assert "m1-fence" not in (tmp_path / "progress.json").read_text()
+
+
+def test_progress_file_defaults_to_the_learners_home_not_the_repository(monkeypatch, tmp_path):
+    monkeypatch.delenv("SOPCOURSE_PROGRESS_FILE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert sop.progress_file() == tmp_path / ".sopcourse" / "progress.json"
+
+
+def test_a_corrupt_progress_file_is_started_afresh_not_a_crash(tmp_path, monkeypatch):
+    path = tmp_path / "progress.json"
+    path.write_text("{not json")
+    monkeypatch.setenv("SOPCOURSE_PROGRESS_FILE", str(path))
+    assert sop.progress().empty
+    assert sop.check_exercise("m2-bass", 1.0, expected=1.0).passed
+    assert sop.progress().loc["2 Sales revenue planning", "passed"] == 1
