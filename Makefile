@@ -17,7 +17,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 LINTED := sopcourse tests notebooks assignments exams
 
-.PHONY: lab test lint venv doctor test-fast clean-venv
+.PHONY: lab test lint venv doctor test-fast test-browser clean-venv
 
 venv: $(STAMP)
 
@@ -46,6 +46,11 @@ test: lint
 # Unit tests and doctests only (no notebooks): a quick loop while developing.
 test-fast: $(STAMP)
 	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -n $(JOBS) --doctest-modules sopcourse tests $(PYTEST_ARGS)
+
+# The end-to-end test in a real browser (needs Debian's chromium: apt-get install chromium).
+# Screenshots of each step land in tests/artifacts/browser/.
+test-browser: $(STAMP)
+	PYTHONHASHSEED=0 $(BIN)/python -m pytest tests/browser -v $(PYTEST_ARGS)
 
 doctor: $(STAMP)
 	$(BIN)/sopcourse doctor

@@ -60,7 +60,7 @@ class CheckResult:
         color = {"pass": "#2e8b57", "fail": "#b03a48", "not answered": "#8c8c8c"}[self.status]
         mark = {
             "pass": "&#10004; Pass",
-            "fail": "&#10008; Not yet",
+            "fail": "&#10008; Try again",
             "not answered": "Not answered yet",
         }[self.status]
         return (

@@ -1,0 +1,218 @@
+"""The workbook as a person uses it: JupyterLab in a real headless Chromium.
+
+Starts JupyterLab from .venv on a free local port (serving a throw-away copy of the
+course, so nothing in the repository is changed), drives Debian's Chromium with
+Playwright (nothing is downloaded), and saves a screenshot of every step under
+``tests/artifacts/browser/``. Any JavaScript error in the browser console fails the test.
+
+Run alone with ``make test-browser``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and os.environ.get("CI") != "true",
+    reason="Chromium is not installed (apt-get install chromium); CI installs it",
+)
+
+# Console messages that are not errors of the course (the closed network of a test machine).
+BENIGN_CONSOLE = re.compile(r"net::ERR_|Failed to load resource|favicon|fonts\.googleapis")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of the course; yields (base_url, token)."""
+    root = tmp_path_factory.mktemp("course")
+    for folder in ("notebooks", "assignments", "exams"):
+        if (REPO / folder).exists():
+            shutil.copytree(REPO / folder, root / folder)
+    port, token = _free_port(), secrets.token_hex(16)
+    home = tmp_path_factory.mktemp("home")
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        SOPCOURSE_PROGRESS_FILE=str(home / "progress.json"),
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+    )
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.disable_check_xsrf=False",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(home / "lab.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text())
+                time.sleep(0.3)
+        yield base, token
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.fail("Chromium is missing: .ci/run installs it with apt-get install chromium")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+class LabPage:
+    """A JupyterLab tab with one notebook open, and the console errors it logged."""
+
+    def __init__(self, browser, base, token, path):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.errors: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.goto(f"{base}/lab/tree/{path}?token={token}", wait_until="domcontentloaded")
+        self.page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        self.wait_for_kernel()
+
+    def _on_console(self, msg):
+        if msg.type == "error" and not BENIGN_CONSOLE.search(msg.text):
+            self.errors.append(msg.text)
+
+    def command(self, name: str, args: dict | None = None):
+        self.page.evaluate(
+            "([name, args]) => window.jupyterapp.commands.execute(name, args)", [name, args or {}]
+        )
+
+    def wait_for_kernel(self, timeout: float = 60):
+        self.page.wait_for_function(
+            """() => {
+                const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+                const k = w && w.sessionContext && w.sessionContext.session
+                    && w.sessionContext.session.kernel;
+                return k && k.status === 'idle';
+            }""",
+            timeout=timeout * 1000,
+        )
+
+    def run_all(self, timeout: float = 180):
+        self.command("notebook:run-all-cells")
+        self.page.wait_for_timeout(500)
+        self.page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll(
+                    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
+                const w = window.jupyterapp.shell.currentWidget;
+                const idle = w.sessionContext.session.kernel.status === 'idle';
+                return idle && prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            }""",
+            timeout=timeout * 1000,
+        )
+
+    def code_cell_containing(self, text: str):
+        return self.page.locator(".jp-CodeCell", has_text=text).first
+
+    def replace_cell_source(self, cell, source: str):
+        editor = cell.locator(".jp-InputArea-editor .cm-content")
+        editor.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.insert_text(source)  # no auto-closed brackets
+
+    def run_cell(self, cell):
+        cell.locator(".jp-InputArea-editor .cm-content").click()
+        self.page.keyboard.press("Control+Enter")
+        self.page.wait_for_timeout(300)
+        self.wait_for_kernel()
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name), full_page=False)
+
+
+def test_start_here_runs_and_its_self_check_passes_and_hints(lab, browser):
+    base, token = lab
+    nb = LabPage(browser, base, token, "notebooks/00_start_here.ipynb")
+    nb.run_all()
+    nb.screenshot("00_start_here_run_all.png")
+    cell = nb.code_cell_containing("months_per_year")
+    assert "Not answered yet" in cell.inner_text()
+
+    nb.replace_cell_source(
+        cell,
+        'months_per_year = 12\n\nsop.check_exercise("m0-months", months_per_year, expected=12, '
+        'hint="Count January to December.")',
+    )
+    nb.run_cell(cell)
+    cell.locator(".jp-OutputArea-output", has_text="Pass").wait_for(timeout=30_000)
+    nb.screenshot("00_start_here_self_check_pass.png")
+
+    nb.replace_cell_source(
+        cell,
+        'months_per_year = 13\n\nsop.check_exercise("m0-months", months_per_year, expected=12, '
+        'hint="Count January to December.")',
+    )
+    nb.run_cell(cell)
+    cell.locator(".jp-OutputArea-output", has_text="Count January to December").wait_for(
+        timeout=30_000
+    )
+    nb.screenshot("00_start_here_self_check_hint.png")
+    assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
