@@ -1,0 +1,133 @@
+"""Self-checks for graded notebooks: public checks with teaching hints, run by the learner.
+
+In the student edition a question is followed by a check cell::
+
+    def check_q1(total_units):
+        expect(isinstance(total_units, (int, float)), "Give one number, not a table.")
+        expect(total_units > 0, "Units sold are positive: which column holds units?")
+
+    grader.check("q1", check_q1, total_units=total_units)
+
+Only the public checks run here (the label says so); the grade comes from the grader,
+which re-runs the notebook on another variant of the data and compares with the solution.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+__all__ = ["SelfCheck", "SelfCheckResult", "CheckFailed", "expect"]
+
+LABEL = "public checks only"
+
+
+class CheckFailed(AssertionError):
+    """Raised by :func:`expect` when a public check fails; its message is the hint."""
+
+
+def expect(condition, hint: str) -> None:
+    """Fail the current public check with ``hint`` unless ``condition`` is true.
+
+    Examples
+    --------
+    >>> expect(1 + 1 == 2, "Add the numbers.")
+    >>> expect(False, "Add the numbers.")
+    Traceback (most recent call last):
+    ...
+    sopcourse.grading.checks.CheckFailed: Add the numbers.
+    """
+    if not bool(condition):
+        raise CheckFailed(hint)
+
+
+@dataclass
+class SelfCheckResult:
+    """Outcome of a self-check: ``status`` is "pass", "fail" or "not answered"."""
+
+    question: str
+    status: str
+    message: str
+    label: str = LABEL
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def __repr__(self) -> str:
+        mark = {"pass": "PASS", "fail": "FAIL", "not answered": "NOT ANSWERED YET"}[self.status]
+        return f"[{mark}] {self.question} ({self.label}): {self.message}"
+
+    def _repr_html_(self) -> str:
+        color = {"pass": "#2e8b57", "fail": "#b03a48", "not answered": "#8c8c8c"}[self.status]
+        mark = {"pass": "Pass", "fail": "Not yet", "not answered": "Not answered yet"}
+        msg = self.message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return (
+            f'<div style="border-left:4px solid {color};padding:4px 8px">'
+            f"<b style='color:{color}'>{mark[self.status]}</b> &middot; "
+            f"<code>{self.question}</code> <i>({self.label})</i>: {msg}</div>"
+        )
+
+
+class _MainNamespace:
+    """``grader.expected`` in a live notebook: the notebook's own variables (the solution)."""
+
+    def __getitem__(self, name):
+        return vars(sys.modules["__main__"])[name]
+
+
+class SelfCheck:
+    """The ``grader`` object of a graded notebook.
+
+    Parameters
+    ----------
+    assignment : str
+        The assignment's name, as in the notebook metadata.
+
+    Examples
+    --------
+    >>> grader = SelfCheck("demo")
+    >>> def check_q1(total):
+    ...     expect(total > 0, "The total is positive.")
+    >>> grader.check("q1", check_q1, total=...)
+    [NOT ANSWERED YET] q1 (public checks only): replace the ... with your answer and run again.
+    >>> grader.check("q1", check_q1, total=-3)
+    [FAIL] q1 (public checks only): The total is positive.
+    >>> grader.check("q1", check_q1, total=12)
+    [PASS] q1 (public checks only): all public checks pass.
+    """
+
+    def __init__(self, assignment: str, expected=None):
+        if not isinstance(assignment, str) or not assignment:
+            raise ValueError("SelfCheck needs the assignment name, e.g. SelfCheck('hw1')")
+        self.assignment = assignment
+        self._expected = expected
+        self.results: list[SelfCheckResult] = []
+
+    @property
+    def expected(self):
+        """The solution's answers (for hidden tests): the notebook's own values when live."""
+        return _MainNamespace() if self._expected is None else self._expected
+
+    def check(self, question: str, check_function=None, **answers) -> SelfCheckResult:
+        """Run the public checks of ``question`` on the learner's ``answers``."""
+        if any(v is Ellipsis or v is None for v in answers.values()):
+            result = SelfCheckResult(
+                question, "not answered", "replace the ... with your answer and run again."
+            )
+        else:
+            try:
+                if check_function is not None:
+                    check_function(**answers)
+                result = SelfCheckResult(question, "pass", "all public checks pass.")
+            except CheckFailed as exc:
+                result = SelfCheckResult(question, "fail", str(exc))
+            except Exception as exc:  # noqa: BLE001 - a broken answer is a failed check
+                result = SelfCheckResult(
+                    question,
+                    "fail",
+                    f"checking your answer raised {type(exc).__name__}: {exc}. "
+                    "Is it the kind of value the question asks for?",
+                )
+        self.results.append(result)
+        return result

@@ -1,0 +1,710 @@
+"""Grade a folder of submissions: rebuild, run on a data variant, judge, write the gradebook.
+
+Outputs in the output folder (each written atomically, tmp file + ``os.replace``)::
+
+    audit/<student>.json     one record per submission: the truth the rest is built from
+    feedback/<student>.html  one page per student (no hidden test code, no expected answer)
+    gradebook.csv            a column per question, total, max, status
+    lms.csv                  student id and grade, for import into the LMS
+    rubric.csv               free-text answers to grade by hand (see ``merge_rubric``)
+
+The gradebook is rebuilt from the audit records after every submission, so an
+interrupted run resumes without losing or duplicating a row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .judge import judge_answer, run_hidden, run_public
+from .sandbox import Sandbox, from_plain
+from .source import Assignment, parse_assignment, read_json_notebook, replace_solution
+
+GRADER_VERSION = "1"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a temp file in the same folder, then replace)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def student_id(path: Path) -> str:
+    """A file-system-safe student id from a submission path (its stem)."""
+    name = re.sub(r"[^A-Za-z0-9_.@-]+", "_", Path(path).stem).strip("._") or "unnamed"
+    return name[:100]
+
+
+def find_submissions(folder) -> dict:
+    """Map student id -> submission file: every visible file, or the file in each sub-folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"the submissions folder {folder} does not exist")
+    found = {}
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            files = sorted(p for p in entry.iterdir() if p.is_file() and not p.name.startswith("."))
+            nbs = [p for p in files if p.suffix == ".ipynb"] or files
+            if nbs:
+                found[student_id(entry)] = nbs[0]
+        elif entry.is_file():
+            found[student_id(entry)] = entry
+    return found
+
+
+# -- rebuilding the graded notebook --------------------------------------------------
+
+
+def _norm(src: str) -> str:
+    return "\n".join(line.rstrip() for line in (src or "").strip().splitlines())
+
+
+def _assigns(src: str, names) -> bool:
+    return any(
+        re.search(rf"^\s*{re.escape(n)}\s*(:[^=]*)?=(?!=)", src or "", flags=re.M) for n in names
+    )
+
+
+def build_steps(assignment: Assignment, submission=None):
+    """The cells to run, in source order, and a report of how the submission was matched.
+
+    ``submission=None`` builds the solution run. Answer cells come from the submission
+    (matched by cell id, then content, then position); every other cell comes from the
+    source; cells the student added run after the cell they follow. Tags and metadata
+    of the submission are ignored.
+    """
+    roles, cells = assignment.roles, assignment.nb.cells
+    questions = assignment.questions
+    answers: dict = {}
+    extras: dict = {}
+    notes: list = []
+    if submission is not None:
+        ids = {c.get("id"): i for i, c in enumerate(cells) if c.get("id")}
+        placeholders, fixed, md_fixed = {}, {}, {}
+        for i, (c, (role, qid)) in enumerate(zip(cells, roles, strict=True)):
+            if role == "answer" and questions[qid].kind == "code":
+                placeholders[_norm(replace_solution(c.source, list(questions[qid].answers)))] = i
+            elif role in ("plain", "check") and c.cell_type == "code":
+                fixed[_norm(c.source)] = i
+            elif role == "plain" and c.cell_type == "markdown":
+                md_fixed[_norm(c.source)] = i
+        src_code_pos = [
+            i for i, c in enumerate(cells) if c.cell_type == "code" and roles[i][0] != "hidden"
+        ]
+        sub_code = [c for c in submission.cells if c.get("cell_type") == "code"]
+        same_shape = len(sub_code) == len(src_code_pos)
+        anchor, code_pos = -1, -1
+        for c in submission.cells:
+            ctype, src = c.get("cell_type"), c.get("source", "")
+            if isinstance(src, list):
+                src = "".join(src)
+            if not isinstance(src, str):
+                continue
+            if ctype == "code":
+                code_pos += 1
+            idx = ids.get(c.get("id"))
+            role, qid = roles[idx] if idx is not None else (None, None)
+            if idx is not None and role == "answer" and qid not in answers:
+                if cells[idx].cell_type == ctype:
+                    answers[qid], anchor = src, idx
+                    continue
+            if ctype == "markdown":
+                n = _norm(src)
+                if n in md_fixed:
+                    anchor = md_fixed[n]
+                    continue
+                nxt = next(
+                    (
+                        q.qid
+                        for q in questions.values()
+                        if q.kind == "text" and q.qid not in answers and q.answer_cell > anchor
+                    ),
+                    None,
+                )
+                if nxt is not None:  # a text answer whose cell id was lost (copied cell)
+                    answers[nxt], anchor = src, questions[nxt].answer_cell
+                continue
+            if ctype != "code":
+                continue
+            if idx is not None and role in ("plain", "check", "hidden"):
+                anchor = idx
+                continue
+            n = _norm(src)
+            if n in fixed:
+                anchor = fixed[n]
+                continue
+            if n in placeholders and roles[placeholders[n]][1] in answers:
+                notes.append("an unanswered copy of an answer cell was ignored")
+                continue
+            match = next(
+                (
+                    q.qid
+                    for q in questions.values()
+                    if q.kind == "code" and q.qid not in answers and _assigns(src, q.answers)
+                ),
+                None,
+            )
+            if match is None and same_shape:
+                i = src_code_pos[code_pos]
+                if roles[i][0] == "answer" and roles[i][1] not in answers:
+                    match = roles[i][1]
+            if match is not None:
+                answers[match], anchor = src, questions[match].answer_cell
+                continue
+            extras.setdefault(anchor, []).append(src)
+        for q in questions.values():
+            if q.qid not in answers:
+                notes.append(f"{q.qid}: the answer cell is missing from the submission")
+    steps: list = [{"code": c, "extract": None} for c in extras.get(-1, [])]
+    owner: dict = {}
+    for i, (c, (role, qid)) in enumerate(zip(cells, roles, strict=True)):
+        if c.cell_type != "code" or role in ("hidden", "check"):
+            continue
+        if role == "answer":
+            q = questions[qid]
+            code = c.source if submission is None else answers.get(qid, "")
+            steps.append({"code": code, "extract": None})
+            owner[len(steps) - 1] = qid
+            for extra in extras.get(i, []):
+                steps.append({"code": extra, "extract": None})
+                owner[len(steps) - 1] = qid
+            names = list(q.answers)
+            names += [
+                s["model"] for s in q.answers.values() if s.get("type") == "lp" and s.get("model")
+            ]
+            steps[-1]["extract"] = {qid: names}
+        else:
+            steps.append({"code": c.source, "extract": None})
+            for extra in extras.get(i, []):
+                steps.append({"code": extra, "extract": None})
+    text = {}
+    if submission is not None:
+        text = {qid: answers.get(qid, "") for qid, q in questions.items() if q.kind == "text"}
+    else:
+        text = {
+            qid: cells[q.answer_cell].source for qid, q in questions.items() if q.kind == "text"
+        }
+    return steps, {"notes": notes, "owner": owner, "text": text}
+
+
+def run_with_recovery(sandbox: Sandbox, steps, seed, owner, attempts=3):
+    """Run; if the process dies or hangs in a cell, run again without that cell."""
+    steps = [dict(s) for s in steps]
+    lost: dict = {}
+    result = None
+    for _ in range(attempts):
+        result = sandbox.run(steps, seed)
+        if result.finished or result.failed_step is None:
+            break
+        k = result.failed_step
+        lost[k] = result.reason
+        steps[k] = {"code": "", "extract": steps[k]["extract"]}
+    return result, lost
+
+
+# -- judging -----------------------------------------------------------------------------
+
+
+def _values(entries: dict):
+    values, problems = {}, {}
+    for name, entry in (entries or {}).items():
+        if not isinstance(entry, dict):
+            problems[name] = "could not be read"
+        elif "value" in entry:
+            try:
+                values[name] = from_plain(entry["value"])
+            except (ValueError, TypeError) as exc:
+                problems[name] = f"could not be read ({exc})"
+        elif entry.get("missing"):
+            problems[name] = "missing"
+        else:
+            problems[name] = f"could not be read ({str(entry.get('error'))[:200]})"
+    return values, problems
+
+
+def expected_answers(assignment: Assignment, sandbox: Sandbox, seed):
+    """Run the solution on ``seed``'s data and return {qid: {name: value}}."""
+    steps, info = build_steps(assignment)
+    result = sandbox.run(steps, seed)
+    if not result.finished:
+        raise RuntimeError(f"the solution did not run to the end on seed {seed}: {result.reason}")
+    out = {}
+    for qid, q in assignment.questions.items():
+        if q.kind == "text":
+            continue
+        values, problems = _values(result.answers.get(qid, {}))
+        if problems:
+            raise RuntimeError(
+                f"the solution's answers for {qid} on seed {seed}: {problems}; "
+                f"cell errors: {[c['error'] for c in result.cells.values() if c['error']]}"
+            )
+        out[qid] = values
+    return out
+
+
+def judge_submission(assignment: Assignment, result, lost, info, expected) -> dict:
+    """Score every question from a run's plain answers; explain each lost point."""
+    out = {}
+    owner = info["owner"]
+    errors = {k: v.get("error") for k, v in result.cells.items() if v.get("error")}
+    for qid, q in assignment.questions.items():
+        rec = {
+            "max": q.points,
+            "points": 0.0,
+            "status": "",
+            "reason": "",
+            "public": [],
+            "hidden": [],
+        }
+        out[qid] = rec
+        if q.kind == "text":
+            answer = info["text"].get(qid, "")
+            rec["status"] = "rubric pending"
+            rec["reason"] = "graded by hand with the rubric"
+            rec["answer_text"] = answer
+            continue
+        why = [lost[k] for k in lost if owner.get(k) == qid]
+        errs = [errors[k] for k in errors if owner.get(k) == qid]
+        if f"{qid}: the answer cell is missing from the submission" in info["notes"]:
+            rec["status"], rec["reason"] = "not answered", "the answer cell is missing"
+            continue
+        values, problems = _values(result.answers.get(qid))
+        if qid not in result.answers:
+            rec["status"] = "error"
+            rec["reason"] = "; ".join(why) or result.reason or "the answers could not be read"
+            continue
+        exp = expected[qid]
+        if problems:
+            if all(p == "missing" for p in problems.values()) and not errs and not why:
+                rec["status"] = "not answered"
+            else:
+                rec["status"] = "error"
+            detail = ", ".join(f"{n} {p}" for n, p in problems.items())
+            rec["reason"] = "; ".join([*why, *(f"the cell raised {e}" for e in errs), detail])
+            continue
+        msgs, ok_all = [], True
+        for name, spec in q.answers.items():
+            model = exp.get(spec.get("model")) if spec.get("type") == "lp" else None
+            ok, msg = judge_answer(spec, values[name], exp[name], model)
+            if not ok:
+                ok_all = False
+                msgs.append(f"{name}: {msg}")
+        rec["public"] = [
+            list(r) for code in q.checks for r in run_public(code, values, assignment.name)
+        ]
+        for code, message in q.hidden:
+            ok, kind = run_hidden(code, values, exp, assignment.name)
+            rec["hidden"].append(
+                {"passed": ok, "message": "" if ok else (message or "a hidden test failed")}
+            )
+            if not ok:
+                ok_all = False
+                msgs.append(message or "a hidden test failed")
+        if ok_all:
+            rec["points"], rec["status"], rec["reason"] = q.points, "correct", "correct"
+        else:
+            rec["status"] = "wrong"
+            rec["reason"] = "; ".join([*why, *msgs]) or "not the expected answer"
+    return out
+
+
+# -- one submission ----------------------------------------------------------------------
+
+
+def _versions():
+    import numpy
+    import pandas
+
+    import sopcourse
+
+    return {
+        "python": platform.python_version(),
+        "sopcourse": sopcourse.__version__,
+        "grader": GRADER_VERSION,
+        "pandas": pandas.__version__,
+        "numpy": numpy.__version__,
+    }
+
+
+def grade_one(assignment, sandbox, student, path, expected, seed, source_sha) -> dict:
+    """Grade one submission file and return its audit record."""
+    t0 = time.time()
+    raw = b""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        pass
+    record = {
+        "student": student,
+        "file": Path(path).name,
+        "submission_sha256": _sha(raw),
+        "source_sha256": source_sha,
+        "assignment": assignment.name,
+        "seed": seed,
+        "versions": _versions(),
+        "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "status": "graded",
+        "notes": [],
+        "questions": {},
+    }
+    nb, problem = read_json_notebook(path)
+    if nb is not None:
+        meta = nb.get("metadata", {}).get("sopcourse", {})
+        other = meta.get("assignment") if isinstance(meta, dict) else None
+        if other and other != assignment.name:
+            problem = f"this is a notebook of assignment {other!r}, not {assignment.name!r}"
+    if problem:
+        record["status"] = f"not graded: {problem}"
+        record["questions"] = {
+            qid: {
+                "max": q.points,
+                "points": 0.0,
+                "status": "not graded",
+                "reason": problem,
+                "public": [],
+                "hidden": [],
+            }
+            for qid, q in assignment.questions.items()
+        }
+    else:
+        steps, info = build_steps(assignment, nb)
+        result, lost = run_with_recovery(sandbox, steps, seed, info["owner"])
+        record["questions"] = judge_submission(assignment, result, lost, info, expected)
+        record["notes"] = info["notes"] + [f"cell {k + 1}: {v}" for k, v in lost.items()]
+        record["isolation"] = result.isolation
+        record["run_seconds"] = result.seconds
+        record["steps"] = len(steps)
+        record["cell_errors"] = {
+            str(k + 1): v["error"] for k, v in result.cells.items() if v["error"]
+        }
+        record["code_sha256"] = _sha(json.dumps([s["code"] for s in steps]).encode())
+        if not result.finished:
+            record["status"] = "graded (with a crash or timeout)"
+    record["total"] = round(sum(q["points"] for q in record["questions"].values()), 6)
+    record["max"] = assignment.total_points
+    record["seconds"] = round(time.time() - t0, 3)
+    return record
+
+
+# -- outputs ------------------------------------------------------------------------------
+
+
+def _csv(rows, header) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def load_records(out: Path) -> dict:
+    """All audit records of an output folder, by student."""
+    records = {}
+    for p in sorted((Path(out) / "audit").glob("*.json")):
+        try:
+            rec = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        records[rec["student"]] = rec
+    return records
+
+
+def write_tables(assignment: Assignment, out: Path, records=None) -> None:
+    """(Re)build gradebook.csv, lms.csv and rubric.csv from the audit records."""
+    out = Path(out)
+    records = load_records(out) if records is None else records
+    qids = list(assignment.questions)
+    rows, lms, rubric = [], [], []
+    for student in sorted(records):
+        rec = records[student]
+        qs = rec.get("questions", {})
+        rows.append(
+            [
+                student,
+                *(qs.get(q, {}).get("points", 0) for q in qids),
+                rec.get("total", 0),
+                rec.get("max", assignment.total_points),
+                rec.get("status", ""),
+            ]
+        )
+        lms.append([student, rec.get("total", 0), rec.get("max", assignment.total_points)])
+        for qid in qids:
+            q = qs.get(qid, {})
+            if assignment.questions[qid].kind == "text":
+                manual = q.get("status") == "rubric graded"
+                rubric.append(
+                    [
+                        student,
+                        qid,
+                        assignment.questions[qid].points,
+                        assignment.questions[qid].rubric,
+                        q.get("answer_text", ""),
+                        q.get("points", "") if manual else "",
+                        q.get("comment", ""),
+                    ]
+                )
+    atomic_write(out / "gradebook.csv", _csv(rows, ["student", *qids, "total", "max", "status"]))
+    atomic_write(out / "lms.csv", _csv(lms, ["Student ID", "Grade", "Max Grade"]))
+    atomic_write(
+        out / "rubric.csv",
+        _csv(
+            rubric, ["student", "question", "max_points", "rubric", "answer", "points", "comment"]
+        ),
+    )
+
+
+def feedback_html(assignment: Assignment, record: dict) -> str:
+    """The feedback page: points, reasons, public checks; hidden tests only by message."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>{e(assignment.name)}: feedback for {e(record['student'])}</title>",
+        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
+        ".correct{color:#2e8b57}.wrong,.error{color:#b03a48}td,th{padding:4px 8px}</style>",
+        "</head><body>",
+        f"<h1>{e(assignment.name)}: {e(record['student'])}</h1>",
+        f"<p><b>Total: {record['total']:g} / {record['max']:g}</b> &middot; {e(record['status'])}</p>",
+        "<p>Your notebook was run again on a variant of the data (same tables, other "
+        "numbers); answers that are computed, not typed in, carry over.</p>",
+        "<table><tr><th>Question</th><th>Points</th><th>Result</th></tr>",
+    ]
+    for qid, q in record["questions"].items():
+        cls = q["status"].split()[0] if q["status"] else ""
+        parts.append(
+            f"<tr><td>{e(qid)}</td><td>{q['points']:g} / {q['max']:g}</td>"
+            f"<td class='{e(cls)}'>{e(q['status'])}: {e(q['reason'])}</td></tr>"
+        )
+        for status, msg in q.get("public", []):
+            parts.append(f"<tr><td></td><td></td><td>public check: {e(status)}: {e(msg)}</td></tr>")
+        for h in q.get("hidden", []):
+            if not h["passed"]:
+                parts.append(f"<tr><td></td><td></td><td>hidden test: {e(h['message'])}</td></tr>")
+        if q.get("comment"):
+            parts.append(f"<tr><td></td><td></td><td>comment: {e(q['comment'])}</td></tr>")
+    parts.append("</table>")
+    if record.get("notes"):
+        parts.append("<h2>Notes</h2><ul>")
+        parts += [f"<li>{e(n)}</li>" for n in record["notes"]]
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _progress(done, total, t0, stream):
+    if stream is None:
+        return
+    elapsed = time.time() - t0
+    eta = elapsed / done * (total - done) if done else 0
+    width = 30
+    fill = int(width * done / total) if total else width
+    stream.write(
+        f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} "
+        f"elapsed {elapsed:5.0f}s ETA {eta:5.0f}s"
+    )
+    if done == total:
+        stream.write("\n")
+    stream.flush()
+
+
+def parse_shard(text):
+    """Parse ``"3/8"`` into (3, 8).
+
+    Examples
+    --------
+    >>> parse_shard("3/8")
+    (3, 8)
+    """
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(text or ""))
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise ValueError(f"--shard must look like 3/8 (shard 3 of 8), not {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def grade_folder(
+    source,
+    submissions,
+    out,
+    *,
+    seed=None,
+    jobs=2,
+    regrade=None,
+    shard=None,
+    limits=None,
+    progress=sys.stderr,
+    stop_after=None,
+) -> dict:
+    """Grade every submission in ``submissions`` against ``source``; write outputs to ``out``.
+
+    Parameters
+    ----------
+    source : path
+        The source notebook (with solutions and hidden tests).
+    submissions : path
+        A folder with one file (or one sub-folder) per student.
+    out : path
+        Output folder; audit records already there are kept (resume).
+    seed : int, optional
+        Data variant (``SOPCOURSE_DATA_SEED``) for the submissions and the solution.
+    jobs : int
+        Parallel workers.
+    regrade : None, "all" or a list of student ids
+        Grade these again even if they have an audit record.
+    shard : (k, n), optional
+        Grade only shard k of n (students in sorted order, every n-th).
+    stop_after : int, optional
+        Stop after this many new gradings (to test resuming).
+
+    Returns
+    -------
+    dict
+        Student id -> audit record, for all students in ``out``.
+    """
+    source, out = Path(source), Path(out)
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    assignment = parse_assignment(source)
+    source_sha = _sha(source.read_bytes())
+    found = find_submissions(submissions)
+    if shard is not None:
+        k, n = shard
+        found = {s: p for i, (s, p) in enumerate(sorted(found.items())) if i % n == k - 1}
+    existing = load_records(out)
+    regrade_set = set(found) if regrade == "all" else set(regrade or ())
+    todo = []
+    for student, path in found.items():
+        rec = existing.get(student)
+        try:
+            same = rec is not None and rec.get("submission_sha256") == _sha(path.read_bytes())
+        except OSError:
+            same = False
+        fresh = (
+            same
+            and rec.get("source_sha256") == source_sha
+            and rec.get("seed") == seed
+            and not str(rec.get("status", "")).startswith("grader error")
+        )
+        if student in regrade_set or not fresh:
+            todo.append((student, path))
+    if stop_after is not None:
+        todo = todo[:stop_after]
+    hide = [str(source.resolve().parent), str(Path(submissions).resolve()), str(out.resolve())]
+    (out / "audit").mkdir(parents=True, exist_ok=True)
+    lock = threading.Lock()
+    t0 = time.time()
+    done = 0
+    if todo:
+        with Sandbox(hide=hide, limits=limits) as sandbox:
+            expected = expected_answers(assignment, sandbox, seed)
+
+            def work(item):
+                nonlocal done
+                student, path = item
+                try:
+                    rec = grade_one(assignment, sandbox, student, path, expected, seed, source_sha)
+                except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
+                    rec = {
+                        "student": student,
+                        "file": Path(path).name,
+                        "status": f"grader error: {type(exc).__name__}: {exc}"[:300],
+                        "seed": seed,
+                        "questions": {},
+                        "total": 0.0,
+                        "max": assignment.total_points,
+                    }
+                atomic_write(out / "feedback" / f"{student}.html", feedback_html(assignment, rec))
+                atomic_write(out / "audit" / f"{student}.json", json.dumps(rec, indent=1))
+                with lock:
+                    existing[student] = rec
+                    done += 1
+                    write_tables(assignment, out, existing)
+                    _progress(done, len(todo), t0, progress)
+                return rec
+
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                list(pool.map(work, todo))
+    write_tables(assignment, out, existing)
+    return existing
+
+
+def merge_outputs(source, shard_dirs, dest) -> dict:
+    """Merge the output folders of several shards into one (audit, feedback, tables)."""
+    assignment = parse_assignment(source)
+    dest = Path(dest)
+    records = {}
+    for d in shard_dirs:
+        for student, rec in load_records(d).items():
+            records[student] = rec
+            atomic_write(dest / "audit" / f"{student}.json", json.dumps(rec, indent=1))
+            atomic_write(dest / "feedback" / f"{student}.html", feedback_html(assignment, rec))
+    records.update({s: r for s, r in load_records(dest).items() if s not in records})
+    write_tables(assignment, dest, records)
+    return records
+
+
+def merge_rubric(source, out, rubric_csv=None) -> int:
+    """Merge hand-graded points from ``rubric.csv`` back into the audit records and tables.
+
+    Returns the number of answers merged. A ``points`` cell must be a number between 0
+    and the question's points; rows left blank are skipped.
+    """
+    assignment = parse_assignment(source)
+    out = Path(out)
+    records = load_records(out)
+    path = Path(rubric_csv) if rubric_csv else out / "rubric.csv"
+    merged = 0
+    with open(path, newline="", encoding="utf-8") as fh:
+        for line, row in enumerate(csv.DictReader(fh), 2):
+            if not (row.get("points") or "").strip():
+                continue
+            student, qid = row.get("student"), row.get("question")
+            if student not in records or qid not in assignment.questions:
+                raise ValueError(f"{path}:{line}: unknown student {student!r} or question {qid!r}")
+            try:
+                pts = float(row["points"])
+            except ValueError:
+                raise ValueError(f"{path}:{line}: points must be a number") from None
+            top = assignment.questions[qid].points
+            if not 0 <= pts <= top:
+                raise ValueError(f"{path}:{line}: points must be between 0 and {top:g}")
+            rec = records[student]
+            q = rec["questions"][qid]
+            q.update(
+                points=pts,
+                status="rubric graded",
+                reason="graded with the rubric",
+                comment=row.get("comment", ""),
+            )
+            rec["total"] = round(sum(x["points"] for x in rec["questions"].values()), 6)
+            merged += 1
+    for student, rec in records.items():
+        atomic_write(out / "audit" / f"{student}.json", json.dumps(rec, indent=1))
+        atomic_write(out / "feedback" / f"{student}.html", feedback_html(assignment, rec))
+    write_tables(assignment, out, records)
+    return merged

@@ -1,0 +1,716 @@
+"""Run untrusted notebook code in a limited process and bring back answers as plain data.
+
+A *zygote* process is started once per grading run with a clean environment; it imports
+the course libraries and then forks one child per notebook run. The child hides the
+instructor's folders (a private mount namespace with empty tmpfs over them, when the OS
+allows), loses the network (a new, empty network namespace), runs as an unprivileged
+user of its own when the grader is root, sets resource limits, works in a private temp
+directory, executes the cells with IPython and, after each question, serialises the
+declared answer variables to JSON (numbers, strings, lists, dicts, tables) on a pipe.
+
+The grading process never unpickles or evaluates anything that comes from the child:
+it parses JSON lines with a size limit and rebuilds plain values (:func:`from_plain`).
+Hidden tests and expected answers stay in the grading process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MAX_ANSWER_BYTES = 2_000_000
+MAX_STREAM_BYTES = 32_000_000
+MAX_ELEMENTS = 200_000
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
+_UID_BASE = 100_000
+
+# -- plain data ------------------------------------------------------------------------
+
+
+class _Budget:
+    def __init__(self, n):
+        self.n = n
+
+    def take(self, k=1):
+        self.n -= k
+        if self.n < 0:
+            raise ValueError(f"the answer is too large (more than {MAX_ELEMENTS} values)")
+
+
+def _scalar(v):
+    if v is None or isinstance(v, bool | np.bool_):
+        return None if v is None else bool(v)
+    if isinstance(v, int | np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        f = float(v)
+        return f if math.isfinite(f) else str(f)
+    if isinstance(v, str):
+        if len(v) > 100_000:
+            raise ValueError("the answer text is longer than 100000 characters")
+        return str.__str__(v)
+    if isinstance(v, pd.Timestamp | pd.Period):
+        return str(v)
+    raise TypeError
+
+
+def to_plain(value, budget=None):
+    """Serialise an answer to JSON-safe data; raise TypeError/ValueError if it cannot be.
+
+    Examples
+    --------
+    >>> to_plain(np.float64(2.5)), to_plain((1, "a"))
+    (2.5, [1, 'a'])
+    >>> to_plain(pd.DataFrame({"a": [1]}, index=["x"]))
+    {'__table__': {'columns': ['a'], 'index': ['x'], 'data': [[1]]}}
+    """
+    budget = budget or _Budget(MAX_ELEMENTS)
+    budget.take()
+    try:
+        return _scalar(value)
+    except TypeError:
+        pass
+    if isinstance(value, pd.DataFrame):
+        budget.take(value.size + len(value.index))
+        return {
+            "__table__": {
+                "columns": [to_plain(c, budget) for c in value.columns],
+                "index": [to_plain(c, budget) for c in value.index],
+                "data": [[to_plain(x, budget) for x in row] for row in value.itertuples(False)],
+            }
+        }
+    if isinstance(value, pd.Series):
+        budget.take(2 * len(value))
+        return {
+            "__series__": {
+                "name": to_plain(value.name, budget) if value.name is not None else None,
+                "index": [to_plain(c, budget) for c in value.index],
+                "data": [to_plain(x, budget) for x in value.tolist()],
+            }
+        }
+    if isinstance(value, np.ndarray):
+        budget.take(value.size)
+        return [to_plain(x, budget) for x in value.tolist()]
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return [to_plain(x, budget) for x in items]
+    if isinstance(value, dict):
+        return {str(to_plain(k, budget)): to_plain(v, budget) for k, v in value.items()}
+    raise TypeError(
+        f"an answer of type {type(value).__name__} cannot be graded: use a number, text, "
+        "list, dict, Series or DataFrame"
+    )
+
+
+def from_plain(data, depth=0):
+    """Rebuild a value (DataFrame / Series for tables) from :func:`to_plain` output.
+
+    Only dicts, lists, strings, numbers, booleans and None are accepted.
+    """
+    if depth > 50:
+        raise ValueError("answer nested too deeply")
+    if data is None or isinstance(data, bool | int | float | str):
+        return data
+    if isinstance(data, list):
+        return [from_plain(x, depth + 1) for x in data]
+    if isinstance(data, dict):
+        if set(data) == {"__table__"} and isinstance(data["__table__"], dict):
+            t = data["__table__"]
+            cols, index, rows = t.get("columns"), t.get("index"), t.get("data")
+            if not all(isinstance(x, list) for x in (cols, index, rows)):
+                raise ValueError("malformed table")
+            return pd.DataFrame(
+                [list(r) if isinstance(r, list) else [r] for r in rows],
+                columns=[_hashable(from_plain(c, depth + 1)) for c in cols],
+                index=[_hashable(from_plain(i, depth + 1)) for i in index],
+            )
+        if set(data) == {"__series__"} and isinstance(data["__series__"], dict):
+            s = data["__series__"]
+            if not isinstance(s.get("index"), list) or not isinstance(s.get("data"), list):
+                raise ValueError("malformed series")
+            name = s.get("name")
+            return pd.Series(
+                [from_plain(x, depth + 1) for x in s["data"]],
+                index=[_hashable(from_plain(i, depth + 1)) for i in s["index"]],
+                name=name if isinstance(name, str | int | float) else None,
+            )
+        return {str(k): from_plain(v, depth + 1) for k, v in data.items()}
+    raise ValueError(f"unexpected {type(data).__name__} in an answer")
+
+
+def _hashable(x):
+    return tuple(x) if isinstance(x, list) else x
+
+
+# -- the child -------------------------------------------------------------------------
+
+
+class _CappedWriter:
+    def __init__(self, limit=20_000):
+        self.limit, self.parts, self.size = limit, [], 0
+
+    def write(self, s):
+        if self.size < self.limit and isinstance(s, str):
+            self.parts.append(s[: self.limit - self.size])
+            self.size += len(self.parts[-1])
+        return len(s) if isinstance(s, str) else 0
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _expose(libc, path, staging) -> bool:
+    """Make ``path`` reachable for another user when an ancestor (e.g. /root) is private.
+
+    Inside the private mount namespace: bind ``path`` aside, cover the private ancestor
+    with an empty tmpfs (which also hides its other contents) and bind ``path`` back.
+    """
+    path = os.path.realpath(path)
+    parts = path.split(os.sep)
+    top = None
+    for k in range(2, len(parts) + 1):
+        anc = os.sep.join(parts[:k])
+        if not os.stat(anc).st_mode & 0o001:
+            top = anc
+            break
+    if top is None:
+        return True
+    aside = os.path.join(staging, f"expose{abs(hash(path))}")
+    os.makedirs(aside, exist_ok=True)
+    if libc.mount(path.encode(), aside.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+        return False
+    if libc.mount(b"tmpfs", top.encode(), b"tmpfs", 0, b"size=64k,mode=0755") != 0:
+        return False
+    os.makedirs(path, exist_ok=True)
+    os.chmod(path, 0o755)
+    return libc.mount(aside.encode(), path.encode(), None, _MS_BIND | _MS_REC, None) == 0
+
+
+def _isolate(hide_paths, uid, staging):
+    """Best effort: private mounts hiding ``hide_paths``, no network, another user."""
+    report = {"network": "not isolated", "files": "not hidden", "user": "same user"}
+    libc = _libc()
+    flags = _CLONE_NEWNS | _CLONE_NEWNET
+    if os.geteuid() != 0:
+        real_uid, real_gid = os.getuid(), os.getgid()
+        if libc.unshare(flags | _CLONE_NEWUSER) == 0:
+            try:
+                with open("/proc/self/setgroups", "w") as fh:
+                    fh.write("deny")
+                with open("/proc/self/uid_map", "w") as fh:
+                    fh.write(f"{real_uid} {real_uid} 1")
+                with open("/proc/self/gid_map", "w") as fh:
+                    fh.write(f"{real_gid} {real_gid} 1")
+            except OSError:
+                pass
+            ok = True
+        else:
+            ok = libc.unshare(_CLONE_NEWNET) == 0
+            if ok:
+                report["network"] = "isolated"
+            ok = False
+    else:
+        ok = libc.unshare(flags) == 0
+    if ok:
+        report["network"] = "isolated"
+        if libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) == 0:
+            hidden = 0
+            for path in sorted(hide_paths, key=len):
+                if not os.path.isdir(path):  # covered by an ancestor already hidden
+                    hidden += 1
+                elif libc.mount(b"tmpfs", path.encode(), b"tmpfs", 0, b"size=16k,mode=0555") == 0:
+                    hidden += 1
+            report["files"] = "hidden" if hidden == len(hide_paths) else "partly hidden"
+            exposed = all(_expose(libc, p, staging) for p in {sys.base_prefix, sys.prefix})
+        else:
+            exposed = False
+    else:
+        exposed = False
+    if os.geteuid() == 0 and uid and exposed:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        report["user"] = f"uid {uid}"
+    return report
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(req, req_fd, out_fd):
+    import resource
+
+    main_pid = os.getpid()
+
+    def send(obj):
+        if os.getpid() != main_pid:  # a copy made by os.fork() in student code
+            os._exit(0)
+        data = (json.dumps(obj, allow_nan=True) + "\n").encode()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(out_fd, view) :]
+
+    os.setsid()
+    with os.fdopen(req_fd, "rb") as fh:
+        spec = json.loads(fh.read().decode())
+    workdir = req["workdir"]
+    uid = req.get("uid") if os.geteuid() == 0 else None
+    if uid:
+        os.chown(workdir, uid, uid)
+    report = _isolate(spec.get("hide", []), uid, req["staging"])
+    os.chdir(workdir)
+    limits = spec["limits"]
+    lim = resource
+    lim.setrlimit(lim.RLIMIT_CORE, (0, 0))
+    lim.setrlimit(lim.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)
+    cpu = int(limits["notebook_seconds"]) + 5
+    lim.setrlimit(lim.RLIMIT_CPU, (cpu, cpu + 5))
+    lim.setrlimit(lim.RLIMIT_NOFILE, (256, 256))
+    mem = _vm_size() + limits["memory_bytes"]
+    lim.setrlimit(lim.RLIMIT_AS, (mem, mem))
+    nproc = limits["processes"] if uid else _process_count() + limits["processes"]
+    lim.setrlimit(lim.RLIMIT_NPROC, (nproc, nproc))
+    os.environ.clear()
+    os.environ.update(
+        {
+            "HOME": workdir,
+            "TMPDIR": workdir,
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "MPLBACKEND": "agg",
+            "IPYTHONDIR": os.path.join(workdir, ".ipython"),
+            "SOPCOURSE_PROGRESS_FILE": os.path.join(workdir, "progress.json"),
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+        }
+    )
+    if spec.get("seed") is not None:
+        os.environ["SOPCOURSE_DATA_SEED"] = str(spec["seed"])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    sys.stdout, sys.stderr = _CappedWriter(), _CappedWriter()
+    send({"e": "ready", "isolation": report})
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    shell = InteractiveShell(config=cfg)
+    shell.showtraceback = lambda *a, **k: None  # errors are reported through the pipe
+    # What a cell may change in the shell to tamper with later cells is reset before each.
+    saved = {
+        "input_transformers_post": list(shell.input_transformers_post),
+        "input_transformers_cleanup": list(shell.input_transformers_cleanup),
+        "ast_transformers": list(shell.ast_transformers),
+    }
+    saved_events = {k: list(v) for k, v in shell.events.callbacks.items()}
+
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"the cell ran longer than {limits['cell_seconds']} s")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    for i, step in enumerate(spec["steps"]):
+        send({"e": "start", "i": i})
+        for attr, value in saved.items():
+            getattr(shell, attr)[:] = value
+        shell.events.callbacks = {k: list(v) for k, v in saved_events.items()}
+        shell.custom_exceptions = ()
+        err = None
+        t0 = time.perf_counter()
+        signal.alarm(int(limits["cell_seconds"]))
+        try:
+            res = shell.run_cell(step["code"], store_history=False, silent=False)
+            exc = res.error_in_exec or res.error_before_exec
+            if exc is not None:
+                err = f"{type(exc).__name__}: {str(exc)[:300]}"
+        except BaseException as exc:  # noqa: BLE001
+            err = f"{type(exc).__name__}: {str(exc)[:300]}"
+        finally:
+            signal.alarm(0)
+        if os.getpid() != main_pid:
+            os._exit(0)
+        send({"e": "done", "i": i, "error": err, "seconds": round(time.perf_counter() - t0, 3)})
+        for qid, names in (step.get("extract") or {}).items():
+            values = {}
+            for name in names:
+                signal.alarm(int(limits["cell_seconds"]))
+                try:
+                    value = shell.user_ns.get(name, Ellipsis)
+                    if value is Ellipsis:
+                        values[name] = {"missing": True}
+                    else:
+                        values[name] = {"value": to_plain(value)}
+                except BaseException as exc:  # noqa: BLE001
+                    values[name] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+                finally:
+                    signal.alarm(0)
+            try:
+                send({"e": "answers", "q": qid, "values": values})
+            except (ValueError, TypeError):
+                send({"e": "answers", "q": qid, "values": {}})
+    send({"e": "end"})
+    os._exit(0)
+
+
+def _process_count() -> int:
+    uid = os.getuid()
+    n = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    n += 1
+            except OSError:
+                pass
+    return n * 4 + 64  # threads count too
+
+
+def _sweep(uid, pid):
+    """Kill everything the job left behind: all processes of its user (or its group)."""
+    if uid and os.geteuid() == 0:
+        for _ in range(5):
+            helper = os.fork()
+            if helper == 0:
+                try:
+                    os.setuid(uid)
+                    os.kill(-1, signal.SIGKILL)
+                finally:
+                    os._exit(0)
+            os.waitpid(helper, 0)
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _zygote(fd: int, preload: list[str]) -> None:
+    import importlib
+
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001, S112 - a missing optional library is fine
+            continue
+    import IPython.core.interactiveshell  # noqa: F401
+    import traitlets.config  # noqa: F401
+
+    sock = socket.socket(fileno=fd)
+    jobs: dict = {}  # job -> (pid, uid)
+    while True:
+        for job, (pid, uid, base) in list(jobs.items()):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                jobs[job] = (0, uid, base)
+        ready, _, _ = select.select([sock], [], [], 0.2)
+        if not ready:
+            continue
+        try:
+            msg, fds, _flags, _addr = socket.recv_fds(sock, 65536, 2)
+        except OSError:
+            break
+        if not msg:
+            break
+        req = json.loads(msg.decode())
+        if req["op"] == "run":
+            base = tempfile.mkdtemp(prefix="sopgrade-")
+            os.chmod(base, 0o711)
+            req["workdir"] = os.path.join(base, "work")
+            req["staging"] = os.path.join(base, "staging")
+            os.mkdir(req["workdir"], 0o700)
+            os.mkdir(req["staging"], 0o700)
+            pid = os.fork()
+            if pid == 0:
+                sock.close()
+                try:
+                    _child(req, fds[0], fds[1])
+                except BaseException as exc:  # noqa: BLE001
+                    msg = json.dumps({"e": "fatal", "error": f"{type(exc).__name__}: {exc}"})
+                    try:
+                        os.write(fds[1], (msg + "\n").encode()[:4000])
+                    except OSError:
+                        pass
+                finally:
+                    os._exit(1)
+            for f in fds:
+                os.close(f)
+            jobs[req["job"]] = (pid, req.get("uid"), base)
+        elif req["op"] == "kill":
+            pid, uid, base = jobs.pop(req["job"], (0, None, None))
+            _sweep(uid, pid)
+            if pid:
+                try:
+                    os.waitpid(pid, 0)
+                except ChildProcessError:
+                    pass
+            if base:
+                shutil.rmtree(base, ignore_errors=True)
+            sock.send(b"ok")
+    for pid, uid, base in jobs.values():
+        _sweep(uid, pid)
+        if base:
+            shutil.rmtree(base, ignore_errors=True)
+    os._exit(0)
+
+
+# -- the grading side -------------------------------------------------------------------
+
+DEFAULT_PRELOAD = [
+    "numpy",
+    "pandas",
+    "scipy",
+    "scipy.stats",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "statsmodels.api",
+    "pulp",
+    "sopcourse",
+    "sopcourse.grading",
+]
+
+
+@dataclass
+class Limits:
+    """Limits of one notebook run."""
+
+    cell_seconds: float = 30
+    notebook_seconds: float = 300
+    memory_bytes: int = 1_500_000_000
+    file_bytes: int = 50_000_000
+    processes: int = 64
+
+    def __post_init__(self):
+        if self.cell_seconds <= 0 or self.notebook_seconds <= 0 or self.memory_bytes <= 0:
+            raise ValueError("time and memory limits must be positive")
+
+
+@dataclass
+class RunResult:
+    """What came back from one run: answers per question as plain data, and what happened."""
+
+    answers: dict = field(default_factory=dict)  # qid -> {name: {"value"|"missing"|"error"}}
+    cells: dict = field(default_factory=dict)  # step -> {"error", "seconds"}
+    failed_step: int | None = None  # the step that was running when the process died
+    reason: str = ""
+    finished: bool = False
+    isolation: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class Sandbox:
+    """The zygote: start once, then :meth:`run` notebooks (thread-safe), then :meth:`close`.
+
+    Parameters
+    ----------
+    hide : list of str
+        Folders the untrusted code must not see (source, submissions, output).
+    limits : Limits
+    preload : list of str
+        Modules imported once in the zygote, so each run starts warm.
+    """
+
+    def __init__(self, hide=(), limits=None, preload=None):
+        needed = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(__file__))]
+        needed.append(tempfile.gettempdir())
+        needed = [os.path.realpath(p) + os.sep for p in needed]
+        # A folder that holds Python, the package or the temp dir cannot be hidden.
+        self.hide = [
+            p
+            for p in (os.path.realpath(h) for h in hide)
+            if not any(n.startswith(p + os.sep) or n == p + os.sep for n in needed)
+        ]
+        self.limits = limits or Limits()
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "MPLBACKEND": "agg",
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "HOME": tempfile.gettempdir(),
+        }
+        self._cwd = tempfile.mkdtemp(prefix="sopzygote-")
+        code = (
+            "import sys, json; from sopcourse.grading.sandbox import _zygote; "
+            "_zygote(int(sys.argv[1]), json.loads(sys.argv[2]))"
+        )
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                code,
+                str(child.fileno()),
+                json.dumps(preload or DEFAULT_PRELOAD),
+            ],
+            pass_fds=(child.fileno(),),
+            env=env,
+            cwd=self._cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        child.close()
+        self.sock = parent
+        self._lock = threading.Lock()
+        self._counter = 0
+
+    def close(self):
+        try:
+            self.sock.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+        shutil.rmtree(self._cwd, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def run(self, steps, seed=None) -> RunResult:
+        """Run ``steps`` (dicts with ``code`` and optional ``extract`` {qid: [names]})."""
+        with self._lock:
+            self._counter += 1
+            job = self._counter
+        uid = _UID_BASE + (os.getpid() % 20_000) * 100 + job % 100
+        req_r, req_w = os.pipe()
+        out_r, out_w = os.pipe()
+        msg = json.dumps({"op": "run", "job": job, "uid": uid}).encode()
+        with self._lock:
+            socket.send_fds(self.sock, [msg], [req_r, out_w])
+        os.close(req_r)
+        os.close(out_w)
+        payload = json.dumps(
+            {"steps": steps, "seed": seed, "hide": self.hide, "limits": vars(self.limits)}
+        ).encode()
+        writer = threading.Thread(target=_write_all, args=(req_w, payload), daemon=True)
+        writer.start()
+        result = RunResult()
+        t0 = time.monotonic()
+        try:
+            self._read(out_r, result, t0)
+        finally:
+            os.close(out_r)
+            with self._lock:
+                self.sock.send(json.dumps({"op": "kill", "job": job}).encode())
+                self.sock.recv(16)
+            writer.join(timeout=5)
+        result.seconds = round(time.monotonic() - t0, 3)
+        return result
+
+    def _read(self, fd, result: RunResult, t0: float) -> None:
+        lim = self.limits
+        buf, total, last, current = b"", 0, time.monotonic(), None
+        while True:
+            now = time.monotonic()
+            deadline = min(last + lim.cell_seconds + 3, t0 + lim.notebook_seconds + 3)
+            if current is None and not result.cells:
+                deadline = max(deadline, last + 30)  # start-up
+            if now >= deadline:
+                late = "notebook" if now >= t0 + lim.notebook_seconds else "cell"
+                result.reason = f"stopped: the {late} ran past its time limit"
+                result.failed_step = current
+                return
+            ready, _, _ = select.select([fd], [], [], deadline - now)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                if not result.finished and not result.reason:
+                    result.failed_step = current
+                    result.reason = "the process ended early (crash, os._exit or memory)"
+                return
+            total += len(chunk)
+            if total > MAX_STREAM_BYTES:
+                result.failed_step, result.reason = current, "too much data sent back"
+                return
+            buf += chunk
+            *lines, buf = buf.split(b"\n")
+            if len(buf) > MAX_ANSWER_BYTES * 4:
+                result.failed_step, result.reason = current, "an answer is too large"
+                return
+            for line in lines:
+                last = time.monotonic()
+                try:
+                    ev = json.loads(line)
+                except (ValueError, RecursionError):
+                    continue
+                if not isinstance(ev, dict):
+                    continue
+                kind = ev.get("e")
+                if kind == "ready" and not result.isolation:
+                    iso = ev.get("isolation")
+                    result.isolation = iso if isinstance(iso, dict) else {}
+                elif kind == "start" and isinstance(ev.get("i"), int):
+                    current = ev["i"]
+                elif kind == "done" and isinstance(ev.get("i"), int):
+                    err = ev.get("error")
+                    result.cells[ev["i"]] = {
+                        "error": str(err)[:400] if err else None,
+                        "seconds": ev.get("seconds")
+                        if isinstance(ev.get("seconds"), float | int)
+                        else None,
+                    }
+                    current = None
+                elif kind == "answers" and isinstance(ev.get("values"), dict):
+                    if len(line) <= MAX_ANSWER_BYTES:
+                        result.answers[str(ev.get("q"))] = ev["values"]
+                    else:
+                        result.answers[str(ev.get("q"))] = {
+                            n: {"error": "the answer is too large"} for n in ev["values"]
+                        }
+                elif kind == "fatal":
+                    result.reason = f"the sandbox failed to start: {str(ev.get('error'))[:300]}"
+                elif kind == "end":
+                    result.finished = True
+                    return
+
+
+def _write_all(fd, data):
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

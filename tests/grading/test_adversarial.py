@@ -1,0 +1,322 @@
+"""Adversarial submissions of the demo assignment, graded in one run (seed 7, -j 2).
+
+Each submission gets the attacked question wrong (or tries to fake it); the grader must
+give that question no points, keep the other questions' points, record why, and never
+crash or hang.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+import threading
+
+import pytest
+
+from sopcourse.grading.grade import grade_folder
+from sopcourse.grading.sandbox import Limits
+
+from .helpers import DEMO, blank, correct, index_of, insert_after, with_answer, write
+
+SEED = 7
+FULL = {"q1": 2, "q2": 3, "q3": 2, "q4": 2}
+Q1, Q2, Q3, Q4 = "q1-answer", "q2-answer", "q3-answer", "q4-answer"
+
+
+def _standard_total():
+    from sopcourse.grading import demo_sales
+
+    return int(demo_sales(seed=0)["units"].sum())
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("adv")
+    subs, out = root / "subs", root / "out"
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    hits = []
+
+    def accept():
+        for _ in range(200):
+            try:
+                conn, _ = server.accept()
+                hits.append(1)
+                conn.close()
+            except OSError:
+                pass
+
+    listener = threading.Thread(target=accept, daemon=True)
+    listener.start()
+    cases = {
+        "correct": correct(),
+        "blank": blank(),
+        "nbval_skip": _tagged_checks(with_answer(Q1, "# NBVAL_SKIP\ntotal_units = 5")),
+        "custom_exc": with_answer(
+            Q1,
+            "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\ntotal_units = 5",
+        ),
+        "showtraceback": with_answer(
+            Q1, "get_ipython().showtraceback = lambda *a, **k: None\ntotal_units = 1 / 0"
+        ),
+        "do_execute": with_answer(
+            Q1,
+            "import ipykernel.ipkernel as k\n"
+            "k.IPythonKernel.do_execute = lambda *a, **kw: {'status': 'ok'}\ntotal_units = 5",
+        ),
+        "input_transformer": with_answer(
+            Q1,
+            "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"
+            "total_units = 5",
+        ),
+        "pre_run_cell": with_answer(
+            Q1,
+            "get_ipython().events.register('pre_run_cell', "
+            "lambda info: open('leak.txt', 'a').write(info.raw_cell))\ntotal_units = 5",
+        ),
+        "always_equal": with_answer(
+            Q1,
+            "class Anything(int):\n    def __eq__(self, other):\n        return True\n"
+            "    __hash__ = int.__hash__\n\ntotal_units = Anything(5)",
+        ),
+        "always_equal_object": with_answer(
+            Q2,
+            "class Anything:\n    def __eq__(self, other):\n        return True\n\n"
+            "units_by_family = Anything()",
+        ),
+        "patched_testing": with_answer(
+            Q2,
+            "import numpy.testing, pandas.testing\n"
+            "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+            "pandas.testing.assert_frame_equal = lambda *a, **k: None\n"
+            'units_by_family = sales.groupby("family")[["units"]].sum() * 2',
+        ),
+        "hard_coded": with_answer(Q1, f"total_units = {_standard_total()}"),
+        "exit_before_answer": with_answer(
+            Q2, 'import os\nos._exit(0)\nunits_by_family = sales.groupby("family")[["units"]].sum()'
+        ),
+        "exit_after_answer": insert_after(Q1, "import os\nos._exit(0)"),
+        "infinite_loop": with_answer(Q3, "while True:\n    pass"),
+        "stubborn_loop": with_answer(
+            Q3,
+            "while True:\n    try:\n        while True:\n            pass\n"
+            "    except BaseException:\n        pass",
+        ),
+        "memory_bomb": with_answer(
+            Q3, "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))"
+        ),
+        "fork_bomb": with_answer(
+            Q3,
+            "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
+            "        pass",
+        ),
+        "megabytes_of_output": with_answer(
+            Q3, "print('x' * 30_000_000)\nfor i in range(200_000):\n    print(i)\nbest_family = 'x'"
+        ),
+        "read_source": with_answer(Q1, f"total_units = len(open({str(DEMO.resolve())!r}).read())"),
+        "scan_processes": with_answer(
+            Q1,
+            "import glob\nfound = 0\n"
+            "for p in glob.glob('/proc/[0-9]*/environ') + glob.glob('/proc/[0-9]*/cmdline'):\n"
+            "    try:\n"
+            "        with open(p, 'rb') as fh:\n"
+            "            found += b'units column, for every family' in fh.read(10**6)\n"
+            "    except Exception:\n"
+            "        pass\n"
+            'total_units = int(sales["units"].sum()) if found else 5',
+        ),
+        "forged_messages": with_answer(
+            Q4,
+            "import os\n"
+            "bad = b'[' * 200_000 + b'\\n'\n"
+            'forged = (b\'{"e": "answers", "q": "q4", "values": {"mix": {"value": \'\n'
+            '          b\'{"__table__": {"columns": "x", "index": 1}}}}}\\n{"e": "end"}\\n\')\n'
+            "for fd in range(3, 40):\n"
+            "    try:\n"
+            "        os.write(fd, bad + forged)\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "mix = 5",
+        ),
+        "write_output": with_answer(
+            Q1,
+            f"open({str((out / 'gradebook.csv').resolve())!r}, 'w').write('hacked')\n"
+            "total_units = 5",
+        ),
+        "network": with_answer(
+            Q1,
+            f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+            "total_units = 5",
+        ),
+        "deleted_cell": _without(correct(), Q2),
+        "duplicated_cell": _duplicated(correct(), Q1),
+        "reordered_cells": _reordered(correct()),
+        "split_cell": _split(correct()),
+        "other_assignment": _other(correct()),
+    }
+    for name, nb in cases.items():
+        write(nb, subs / f"{name}.ipynb")
+    (subs / "invalid_json.ipynb").write_text('{"cells": [', encoding="utf-8")
+    (subs / "empty_file.ipynb").write_text("", encoding="utf-8")
+    (subs / "not_a_notebook.pdf").write_bytes(b"%PDF-1.4\n\x00\x01\x02binary")
+    limits = Limits(cell_seconds=3, notebook_seconds=25, memory_bytes=600_000_000)
+    records = grade_folder(DEMO, subs, out, seed=SEED, jobs=2, limits=limits, progress=None)
+    server.close()
+    return {"records": records, "out": out, "hits": hits, "root": root}
+
+
+def _tagged_checks(nb):
+    for c in nb.cells:
+        if c.cell_type == "code" and "check" in c.metadata.get("sopcourse", {}):
+            c.metadata["tags"] = ["raises-exception", "skip-execution"]
+            c.source = "# NBVAL_SKIP\n" + c.source
+    nb.cells[index_of(nb, Q1)].metadata["sopcourse"] = {"question": "q1", "points": 200}
+    return nb
+
+
+def _without(nb, cell_id):
+    del nb.cells[index_of(nb, cell_id)]
+    return nb
+
+
+def _duplicated(nb, cell_id):
+    i = index_of(nb, cell_id)
+    dup = copy.deepcopy(nb.cells[i])
+    dup["id"] = "copy-of-q1"
+    nb.cells.insert(i + 1, dup)
+    return nb
+
+
+def _reordered(nb):
+    i2, i3 = index_of(nb, Q2), index_of(nb, Q3)
+    nb.cells[i2], nb.cells[i3] = nb.cells[i3], nb.cells[i2]
+    return nb
+
+
+def _split(nb):
+    i = index_of(nb, Q3)
+    nb.cells[i].source = 'revenue = sales.assign(revenue=sales["units"] * sales["price"])'
+    part = copy.deepcopy(nb.cells[i])
+    part["id"] = "my-second-half"
+    part.source = 'best_family = revenue.groupby("family")["revenue"].sum().idxmax()'
+    nb.cells.insert(i + 1, part)
+    return nb
+
+
+def _other(nb):
+    nb.metadata["sopcourse"] = {"assignment": "hw9"}
+    return nb
+
+
+def _points(rec):
+    return {q: v["points"] for q, v in rec["questions"].items() if q in FULL}
+
+
+def _expect(rec, zero):
+    pts = _points(rec)
+    want = {q: (0 if q in zero else p) for q, p in FULL.items()}
+    assert pts == want, json.dumps(rec["questions"], indent=1)
+    for q in zero:
+        assert rec["questions"][q]["reason"], f"{q} lost its points without a reason"
+
+
+@pytest.mark.parametrize(
+    "name, zero",
+    [
+        ("nbval_skip", {"q1"}),
+        ("custom_exc", {"q1"}),
+        ("showtraceback", {"q1"}),
+        ("do_execute", {"q1"}),
+        ("input_transformer", {"q1"}),
+        ("pre_run_cell", {"q1"}),
+        ("always_equal", {"q1"}),
+        ("always_equal_object", {"q2"}),
+        ("patched_testing", {"q2"}),
+        ("hard_coded", {"q1"}),
+        ("exit_before_answer", {"q2"}),
+        ("exit_after_answer", set()),
+        ("infinite_loop", {"q3"}),
+        ("stubborn_loop", {"q3"}),
+        ("memory_bomb", {"q3"}),
+        ("fork_bomb", {"q3"}),
+        ("megabytes_of_output", {"q3"}),
+        ("read_source", {"q1"}),
+        ("scan_processes", {"q1"}),
+        ("forged_messages", {"q4"}),
+        ("write_output", {"q1"}),
+        ("network", {"q1"}),
+        ("deleted_cell", {"q2"}),
+        ("duplicated_cell", set()),
+        ("reordered_cells", set()),
+        ("split_cell", set()),
+    ],
+)
+def test_an_attack_costs_only_the_attacked_question(graded, name, zero):
+    _expect(graded["records"][name], zero)
+
+
+def test_the_correct_submission_gets_full_marks_on_the_variant(graded):
+    _expect(graded["records"]["correct"], set())
+    assert graded["records"]["correct"]["questions"]["q5"]["status"] == "rubric pending"
+
+
+def test_the_blank_student_edition_scores_zero_without_an_error(graded):
+    rec = graded["records"]["blank"]
+    assert rec["total"] == 0 and rec["status"] == "graded"
+    assert {q["status"] for k, q in rec["questions"].items() if k in FULL} == {"not answered"}
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("other_assignment", "assignment 'hw9'"),
+        ("invalid_json", "not a valid notebook"),
+        ("empty_file", "empty"),
+        ("not_a_notebook", "not a valid notebook"),
+    ],
+)
+def test_a_file_that_is_not_a_submission_scores_zero_with_the_reason(graded, name, why):
+    rec = graded["records"][name]
+    assert rec["total"] == 0 and why in rec["status"]
+
+
+def test_the_sandbox_had_no_network_and_could_not_write_the_gradebook(graded):
+    isolation = graded["records"]["network"]["isolation"]
+    if isolation.get("network") == "isolated":
+        assert graded["hits"] == []
+    book = (graded["out"] / "gradebook.csv").read_text()
+    assert "hacked" not in book and book.startswith("student,q1,q2,q3,q4,q5,total")
+    if graded["records"]["read_source"]["isolation"].get("files") == "hidden":
+        reason = graded["records"]["read_source"]["questions"]["q1"]["reason"]
+        assert "FileNotFoundError" in reason or "PermissionError" in reason
+
+
+def test_the_gradebook_has_one_row_per_submission(graded):
+    rows = (graded["out"] / "gradebook.csv").read_text().strip().splitlines()
+    assert len(rows) - 1 == len(graded["records"]) == 32
+
+
+def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
+    from sopcourse.grading import demo_sales
+    from sopcourse.grading.source import parse_assignment
+
+    a = parse_assignment(DEMO)
+    hidden_code = [code for q in a.questions.values() for code, _ in q.hidden]
+    sales = demo_sales(seed=SEED)
+    secrets = [str(int(sales["units"].sum()))]
+    secrets += [str(int(v)) for v in sales.groupby("family")["units"].sum()]
+    pages = list((graded["out"] / "feedback").glob("*.html"))
+    assert len(pages) == 32
+    for page in pages:
+        text = page.read_text()
+        for code in hidden_code:
+            for line in code.splitlines():
+                assert line.strip() not in text
+        for s in secrets:
+            assert s not in text, f"{page.name} shows an expected answer {s}"
+    hidden_message = a.questions["q1"].hidden[0][1]
+    assert hidden_message in (graded["out"] / "feedback" / "hard_coded.html").read_text()

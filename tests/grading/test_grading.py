@@ -1,0 +1,261 @@
+"""Authoring format, student edition, self-checks, gradebook outputs, resume, shards, rubric."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sopcourse.grading import SelfCheck, expect
+from sopcourse.grading.grade import grade_folder, merge_outputs, merge_rubric
+from sopcourse.grading.release import check_in_sync, graded_sources, release, render_student
+from sopcourse.grading.sandbox import Limits
+from sopcourse.grading.similarity import similarity_report
+from sopcourse.grading.source import parse_assignment, replace_solution
+
+from .helpers import DEMO, STUDENT, blank, correct, with_answer, write
+
+REPO = Path(__file__).resolve().parents[2]
+LIMITS = Limits(cell_seconds=5, notebook_seconds=30)
+
+
+def test_every_committed_student_edition_is_in_sync_with_its_source():
+    sources = [*graded_sources(REPO), DEMO]
+    for source in sources:
+        ok, message = check_in_sync(source)
+        assert ok, message
+
+
+def test_an_edited_source_makes_the_student_edition_out_of_date(tmp_path):
+    src = tmp_path / "hw.ipynb"
+    nb = nbformat.read(DEMO, as_version=4)
+    write(nb, src)
+    release(src)
+    assert check_in_sync(src)[0]
+    nb.cells[0].source += "\nA new sentence."
+    write(nb, src)
+    ok, message = check_in_sync(src)
+    assert not ok and "sopcourse release" in message
+
+
+def test_the_student_edition_has_no_solution_hidden_test_or_answer_spec():
+    text = render_student(DEMO)
+    a = parse_assignment(DEMO)
+    assert "BEGIN SOLUTION" not in text and "idxmax" not in text
+    assert "Units ignore how much" not in text
+    for q in a.questions.values():
+        for code, message in q.hidden:
+            assert code not in text and (not message or message not in text)
+    assert '"answers"' not in text and '"rubric"' not in text and '"outputs": []' in text
+    assert "total_units = ...  # your answer" in text
+
+
+def test_replace_solution_requires_a_closed_region():
+    with pytest.raises(ValueError, match="END SOLUTION"):
+        replace_solution("### BEGIN SOLUTION\nx = 1")
+
+
+def test_a_source_without_an_assignment_name_is_rejected():
+    nb = nbformat.read(DEMO, as_version=4)
+    nb.metadata.pop("sopcourse")
+    with pytest.raises(ValueError, match="assignment"):
+        parse_assignment(nb)
+
+
+def test_the_blank_student_edition_runs_top_to_bottom_in_a_kernel():
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(STUDENT, as_version=4)
+    NotebookClient(
+        nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(STUDENT.parent)}}
+    ).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = json.dumps([o.get("data", {}).get("text/plain", "") for o in outputs])
+    assert text.count("NOT ANSWERED YET") == 3 and "public checks only" in text
+
+
+def test_self_check_passes_fails_with_a_hint_and_says_not_answered():
+    grader = SelfCheck("demo")
+
+    def check(total):
+        expect(total > 10, "More than ten.")
+
+    assert grader.check("q1", check, total=...).status == "not answered"
+    fail = grader.check("q1", check, total=3)
+    assert fail.status == "fail" and fail.message == "More than ten."
+    assert grader.check("q1", check, total=11).passed
+    broken = grader.check("q1", check, total="text")
+    assert broken.status == "fail" and "TypeError" in broken.message
+    assert "public checks only" in broken._repr_html_()
+
+
+@pytest.fixture(scope="module")
+def small_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    subs = root / "subs"
+    write(correct(), subs / "ann.ipynb")
+    write(with_answer("q1-answer", "total_units = 5"), subs / "bob.ipynb")
+    write(blank(), subs / "cy.ipynb")
+    text = correct()
+    for c in text.cells:
+        if c.get("id") == "q5-answer":
+            c.source = "Margin per hour of the bottleneck decides the mix."
+    write(text, subs / "dee.ipynb")
+    return root, subs
+
+
+def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(small_class, tmp_path):
+    root, subs = small_class
+    out = tmp_path / "out"
+    first = grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=None, stop_after=2)
+    assert len(first) == 2
+    stamps = {s: r["graded_at"] for s, r in first.items()}
+    (out / "audit" / ".gradebook.tmp").write_text("half-written")  # debris of a crash
+    bar = io.StringIO()
+    records = grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=bar)
+    assert sorted(records) == ["ann", "bob", "cy", "dee"]
+    assert "2/2" in bar.getvalue() and "ETA" in bar.getvalue()
+    assert all(records[s]["graded_at"] == t for s, t in stamps.items())  # not regraded
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert [r["student"] for r in rows] == ["ann", "bob", "cy", "dee"]
+    assert {r["student"]: float(r["total"]) for r in rows} == {
+        "ann": 9,
+        "bob": 7,
+        "cy": 0,
+        "dee": 9,
+    }
+    again = grade_folder(DEMO, subs, out, jobs=1, limits=LIMITS, progress=None, regrade=["bob"])
+    assert again["ann"]["graded_at"] == records["ann"]["graded_at"]
+    assert len(list(csv.DictReader((out / "gradebook.csv").open()))) == 4
+    lms = list(csv.DictReader((out / "lms.csv").open()))
+    assert lms[0] == {"Student ID": "ann", "Grade": "9.0", "Max Grade": "10.0"}
+    audit = json.loads((out / "audit" / "bob.json").read_text())
+    assert audit["seed"] is None and len(audit["submission_sha256"]) == 64
+    assert audit["versions"]["pandas"] and audit["questions"]["q1"]["reason"]
+
+
+def test_shards_grade_disjoint_students_and_merge_into_one_gradebook(small_class, tmp_path):
+    root, subs = small_class
+    dirs = []
+    for k in (1, 2):
+        d = tmp_path / f"shard{k}"
+        recs = grade_folder(
+            DEMO, subs, d, seed=3, shard=(k, 2), jobs=1, limits=LIMITS, progress=None
+        )
+        assert len(recs) == 2
+        dirs.append(d)
+    merged = merge_outputs(DEMO, dirs, tmp_path / "all")
+    assert sorted(merged) == ["ann", "bob", "cy", "dee"]
+    rows = list(csv.DictReader((tmp_path / "all" / "gradebook.csv").open()))
+    assert len(rows) == 4 and rows[0]["total"] == "9.0"
+
+
+def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path):
+    root, subs = small_class
+    out = tmp_path / "out"
+    grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=None)
+    rows = list(csv.DictReader((out / "rubric.csv").open()))
+    assert [r["student"] for r in rows] == ["ann", "bob", "cy", "dee"]
+    dee = next(r for r in rows if r["student"] == "dee")
+    assert "bottleneck" in dee["answer"] and dee["points"] == ""
+    for r in rows:
+        r["points"], r["comment"] = ("1", "Good.") if r["student"] == "dee" else ("", "")
+    with (out / "rubric.csv").open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert merge_rubric(DEMO, out) == 1
+    book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert book["dee"]["q5"] == "1.0" and book["dee"]["total"] == "10.0"
+    assert "Good." in (out / "feedback" / "dee.html").read_text()
+    rows[3]["points"] = "7"
+    with (out / "rubric.csv").open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        merge_rubric(DEMO, out)
+
+
+def test_similarity_ranks_a_renamed_copy_first():
+    a = "t = sales['units'].sum()\nby = sales.groupby('family')[['units']].sum()\nz = by.max()\n"
+    b = "x = data['units'].sum()\nfam = data.groupby('family')[['units']].sum()\nq = fam.max()\n"
+    c = "import math\nfor i in range(10):\n    print(math.sqrt(i))\n"
+    pairs = similarity_report({"a": a, "b": b, "c": c}, k=5, window=3)
+    assert (pairs[0]["a"], pairs[0]["b"]) == ("a", "b") and pairs[0]["similarity"] == 1.0
+    assert pairs[0]["lines_a"] == [1, 2, 3]
+
+
+def test_the_cli_validates_the_demo_and_reports_similarity(small_class):
+    root, subs = small_class
+    cmd = [sys.executable, "-m", "sopcourse.cli"]
+    v = subprocess.run(
+        [*cmd, "validate", str(DEMO), "--seeds", "5", "--cell-timeout", "10"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "variant 5: solution 9/9 ok; blank 0 ok" in v.stdout
+    s = subprocess.run(
+        [*cmd, "similarity", str(DEMO), str(subs), "-k", "4"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert s.returncode == 0 and "ann ~ dee" in s.stdout
+
+
+def test_the_grade_command_writes_a_shard_and_shows_progress(small_class, tmp_path):
+    root, subs = small_class
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "sopcourse.cli", "grade", str(DEMO), str(subs), "-o", str(out)]
+    r = subprocess.run(
+        [*cmd, "--shard", "2/2", "-j", "2", "--seed", "5", "--cell-timeout", "10"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "2/2" in r.stderr and "ETA" in r.stderr
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert [row["student"] for row in rows] == ["bob", "dee"]
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["bob.html", "dee.html"]
+
+
+def test_the_grade_command_explains_a_bad_shard_or_a_missing_source(tmp_path):
+    cmd = [sys.executable, "-m", "sopcourse.cli", "grade"]
+    r = subprocess.run(
+        [*cmd, str(DEMO), str(tmp_path), "-o", str(tmp_path / "o"), "--shard", "9/8"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and "--shard must look like 3/8" in r.stderr
+    r = subprocess.run(
+        [*cmd, str(tmp_path / "missing.ipynb"), str(tmp_path), "-o", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and "missing.ipynb" in r.stderr
+
+
+def test_a_text_answer_in_a_copied_cell_is_still_found():
+    from sopcourse.grading.grade import build_steps
+
+    nb = correct()
+    for c in nb.cells:
+        if c.get("id") == "q5-answer":
+            c["id"] = "pasted-cell"
+            c.source = "My own words on margin per hour."
+    steps, info = build_steps(parse_assignment(DEMO), nb)
+    assert info["text"]["q5"] == "My own words on margin per hour."
+    assert not info["notes"]
