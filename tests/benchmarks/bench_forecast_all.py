@@ -1,0 +1,66 @@
+"""Benchmark: forecast every series in one call (prints timings; no asserts).
+
+Run: ``.venv/bin/python tests/benchmarks/bench_forecast_all.py [n_series] [n_jobs]``
+
+Times :func:`sopcourse.forecast_all` with ``method="auto"`` (AICc among ES models, SBA
+for intermittent series) on the Tallridge sales history (every SKU-region series, when
+the dataset is installed) and on synthetic series of 48 months (1,000 by default).
+"""
+
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+import sopcourse as sop
+
+
+def synthetic_sales(n_series: int = 1000, months: int = 48, seed: int = 42) -> pd.DataFrame:
+    """Tidy table of smooth-seasonal, trending and intermittent monthly series."""
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2021-01-01", periods=months, freq="MS")
+    t = np.arange(months)
+    frames = []
+    for i in range(n_series):
+        kind = i % 4
+        if kind == 3:  # spare part: intermittent
+            units = rng.poisson(0.3, months) * rng.integers(1, 5, months)
+        else:
+            level = rng.uniform(20, 500)
+            season = level * rng.uniform(0.1, 0.5) * np.sin(2 * np.pi * (t - 3) / 12)
+            trend = level * rng.uniform(-0.005, 0.02) * t * (kind == 1)
+            units = np.clip(level + season + trend + rng.normal(0, 0.08 * level, months), 0, None)
+        frames.append(pd.DataFrame({"sku": f"S{i:04d}", "month": idx, "units": np.round(units)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def timed(label: str, sales: pd.DataFrame, key, **kwargs) -> pd.DataFrame:
+    start = time.perf_counter()
+    out = sop.forecast_all(sales, key=key, horizon=18, method="auto", **kwargs)
+    seconds = time.perf_counter() - start
+    n = out.groupby(key).ngroups
+    mix = out.drop_duplicates(key)["method"].value_counts().to_dict()
+    print(f"{label}: {n} series in {seconds:.1f} s ({1000 * seconds / n:.1f} ms/series); {mix}")
+    return out
+
+
+def main() -> None:
+    n_series = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    n_jobs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    try:
+        company = sop.load_company()
+    except (AttributeError, FileNotFoundError, ValueError) as exc:
+        print(f"Tallridge data not available ({exc}); skipping.")
+    else:
+        sales = company.sales
+        key = [c for c in ("sku", "region", "market") if c in sales.columns][:2]
+        timed("Tallridge sku x market", sales, key, date="month", value="units")
+    synth = synthetic_sales(n_series)
+    timed("synthetic 48-month, n_jobs=1", synth, "sku")
+    if n_jobs > 1:
+        timed(f"synthetic 48-month, n_jobs={n_jobs}", synth, "sku", n_jobs=n_jobs)
+
+
+if __name__ == "__main__":
+    main()

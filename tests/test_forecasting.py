@@ -1,0 +1,212 @@
+"""Forecasting methods, demand classification and backtests, with textbook examples."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sopcourse as sop
+from sopcourse import forecasting as fc
+
+# Heizer & Render, Operations Management (Pearson), Ch. 4, "Donna's Garden Supply":
+# monthly shed sales and the published 3-month moving-average forecasts (Apr..Dec).
+SHED_SALES = [10, 12, 13, 16, 19, 23, 26, 30, 28, 18, 16, 14]
+SHED_MA3_PUBLISHED = [11.67, 13.67, 16.00, 19.33, 22.67, 26.33, 28.00, 25.33, 20.67]
+
+
+def test_heizer_render_donnas_garden_supply_three_month_moving_average():
+    fitted = fc.one_step_forecasts(SHED_SALES, "moving_average", window=3)
+    np.testing.assert_allclose(fitted.iloc[3:].to_numpy(), SHED_MA3_PUBLISHED, atol=0.005)
+    # next January: (18 + 16 + 14) / 3 = 16
+    assert fc.forecast_series(SHED_SALES, 1, "moving_average").iloc[0] == pytest.approx(16)
+
+
+def test_heizer_render_port_of_baltimore_ses_forecasts_175_5_and_174_75():
+    """Published SES table (alpha = 0.10, F1 = 175): 175, 175.50, 174.75, 173.18, ..."""
+    tons = [180, 168, 159, 175, 190, 205, 180, 182]
+    f = fc.one_step_forecasts(tons, "ses", alpha=0.1, initial_level=175)
+    np.testing.assert_allclose(f.iloc[:4], [175, 175.5, 174.75, 173.18], atol=0.01)
+
+
+def test_sbc_classification_cutoffs_adi_1_32_and_cv2_0_49():
+    """Syntetos, Boylan & Croston (2005), JORS 56(5): cut-offs ADI = 1.32, CV^2 = 0.49."""
+    assert fc.ADI_CUTOFF == 1.32 and fc.CV2_CUTOFF == 0.49
+    assert fc.classify_demand([10, 11, 9, 10, 10, 11]) == "smooth"
+    assert fc.classify_demand([1, 20, 2, 30, 1, 25]) == "erratic"
+    assert fc.classify_demand([0, 5, 0, 0, 5, 0, 6, 0]) == "intermittent"
+    assert fc.classify_demand([0, 1, 0, 0, 30, 0, 2, 0]) == "lumpy"
+    # ADI exactly at the cut-off counts as intermittent: 33 periods / 25 demands = 1.32
+    assert fc.classify_demand([5] * 25 + [0] * 8) == "intermittent"
+
+
+def test_demand_profile_adi_and_cv2_by_hand():
+    # 8 periods, 4 demands -> ADI 2; sizes 2, 4, 2, 4: mean 3, sd 1 -> CV^2 = 1/9
+    prof = fc.demand_profile([0, 2, 0, 4, 0, 2, 0, 4])
+    assert prof["adi"] == 2 and prof["cv2"] == pytest.approx(1 / 9)
+
+
+def test_sba_is_croston_times_one_minus_alpha_over_two():
+    """Syntetos & Boylan (2005), IJF 21(2): SBA = (1 - alpha/2) * Croston."""
+    y = [0, 3, 0, 0, 5, 0, 4, 0, 0, 0, 6, 0]
+    for alpha in (0.1, 0.2, 0.5):
+        cro, _ = fc.croston_forecast(y, alpha)
+        sba, _ = fc.croston_forecast(y, alpha, variant="sba")
+        assert sba == pytest.approx(cro * (1 - alpha / 2))
+
+
+def test_croston_by_hand():
+    # Croston (1972): z0 = 6, p0 = 3; at t=5 demand 4 after q=2: z = 5, p = 2.5 -> 2.
+    f, fitted = fc.croston_forecast([0, 0, 6, 0, 4], alpha=0.5)
+    assert f == pytest.approx(2.0)
+    assert fitted[3] == pytest.approx(2.0) and fitted[4] == pytest.approx(2.0)
+
+
+def test_tsb_forecast_decays_after_demand_stops():
+    """Teunter, Syntetos & Babai (2011): the probability decays in periods without demand."""
+    with_demand, _ = fc.croston_forecast([4, 4, 4, 4], 0.2, variant="tsb")
+    after_gap, _ = fc.croston_forecast([4, 4, 4, 4, 0, 0, 0], 0.2, variant="tsb")
+    assert with_demand == pytest.approx(4.0)
+    assert after_gap == pytest.approx(4.0 * 0.8**3)
+    # Croston does not react to the same gap
+    assert fc.croston_forecast([4, 4, 4, 4, 0, 0, 0], 0.2)[0] == pytest.approx(4.0)
+
+
+def test_naive_and_seasonal_naive_forecasts():
+    idx = pd.period_range("2024-01", periods=4, freq="M")
+    s = pd.Series([1.0, 2, 3, 4], index=idx)
+    out = fc.forecast_series(s, 3, "naive")
+    assert out.tolist() == [4, 4, 4]
+    assert str(out.index[0]) == "2024-05"
+    assert fc.forecast_series(s, 3, "seasonal_naive", season_length=2).tolist() == [3, 4, 3]
+
+
+@pytest.mark.parametrize("method", ["ses", "holt", "holt_damped", "ses_seasonal", "holt_winters"])
+def test_statsmodels_methods_track_a_seasonal_series(method):
+    t = np.arange(48)
+    y = 100 + 30 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(0, 2, 48)
+    out = fc.forecast_series(y, 12, method)
+    assert len(out) == 12 and (out >= 0).all()
+    if "seasonal" in method or method == "holt_winters":
+        truth = 100 + 30 * np.sin(2 * np.pi * np.arange(48, 60) / 12)
+        assert np.mean(np.abs(out.to_numpy() - truth)) < 6
+
+
+def test_auto_chooses_sba_for_spare_parts_and_seasonal_model_for_bikes():
+    rng = np.random.default_rng(1)
+    spare = rng.poisson(0.3, 48) * rng.integers(1, 4, 48)
+    assert fc.select_method(spare)["method"] == "sba"
+    t = np.arange(48)
+    bikes = 200 + 80 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 5, 48)
+    choice = fc.select_method(bikes)
+    assert choice["method"] in ("ses_seasonal", "holt_winters")
+    assert set(choice["scores"]) == {"ses", "holt_damped", "ses_seasonal", "holt_winters"}
+
+
+def test_backtest_criterion_picks_seasonal_naive_on_a_pure_seasonal_pattern():
+    y = np.tile([10.0, 20, 30, 40], 6)
+    choice = fc.select_method(
+        y,
+        season_length=4,
+        criterion="backtest",
+        candidates=["naive", "moving_average", "seasonal_naive"],
+    )
+    assert choice["method"] == "seasonal_naive" and choice["scores"]["seasonal_naive"] == 0
+
+
+def test_rolling_origin_backtest_uses_only_data_before_the_origin():
+    bt = fc.rolling_origin_backtest(list(range(1, 11)), "naive", horizon=2, n_origins=3)
+    assert len(bt) == 6
+    # naive from origin o forecasts y[o] = o + 1 for both steps; actual o+1+step
+    assert (bt["forecast"] == bt["origin"] + 1).all()
+    assert (bt["error"] == -bt["step"]).all()  # under-forecast of a rising series: negative
+
+
+def _synthetic_sales(n_series=3, months=36):
+    months_idx = pd.date_range("2022-01-01", periods=months, freq="MS")
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(n_series):
+        base = 50 + 10 * i
+        units = base + 20 * np.sin(2 * np.pi * np.arange(months) / 12) + rng.normal(0, 3, months)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "sku": f"S{i}",
+                    "region": "EU",
+                    "month": months_idx,
+                    "units": np.round(np.clip(units, 0, None)),
+                }
+            )
+        )
+    spare = rng.poisson(0.25, months) * 2
+    rows.append(pd.DataFrame({"sku": "P1", "region": "EU", "month": months_idx, "units": spare}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_forecast_all_returns_tidy_table_for_every_series():
+    sales = _synthetic_sales()
+    out = fc.forecast_all(sales, key=["sku", "region"], horizon=18)
+    assert list(out.columns) == ["sku", "region", "month", "forecast", "method", "demand_class"]
+    assert len(out) == 4 * 18
+    assert out.groupby(["sku", "region"]).size().eq(18).all()
+    assert out["month"].min() == pd.Timestamp("2025-01-01")
+    assert out.loc[out["sku"] == "P1", "method"].iloc[0] == "sba"
+    assert (out["forecast"] >= 0).all()
+
+
+def test_forecast_all_parallel_equals_serial():
+    sales = _synthetic_sales(2, 30)
+    a = fc.forecast_all(sales, key="sku", horizon=3, method="ses")
+    b = fc.forecast_all(sales, key="sku", horizon=3, method="ses", n_jobs=2)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_forecast_all_trims_zeros_before_launch():
+    months = pd.date_range("2022-01-01", periods=30, freq="MS")
+    units = [0] * 20 + [50, 55, 60, 58, 62, 65, 63, 66, 70, 68]
+    sales = pd.DataFrame({"sku": "E1", "month": months, "units": units})
+    out = fc.forecast_all(sales, key="sku", horizon=2, method="naive")
+    assert out["forecast"].tolist() == [68, 68]
+    assert out["demand_class"].iloc[0] == "smooth"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"history": [], "horizon": 3}, "empty"),
+        ({"history": [1, np.nan, 3], "horizon": 3}, "NaN"),
+        ({"history": [1, -2, 3], "horizon": 3}, "negative"),
+        ({"history": [1, 2, 3], "horizon": 0}, "horizon"),
+        ({"history": [1, 2, 3], "horizon": 2, "method": "arima"}, "unknown method"),
+        ({"history": [1, 2, 3], "horizon": 2, "alpha": 1.5}, "alpha"),
+        ({"history": [1, 2, 3], "horizon": 2, "method": "seasonal_naive"}, "full season"),
+        ({"history": [1, 2, 3] * 4, "horizon": 2, "method": "holt_winters"}, "2 full seasons"),
+        ({"history": [1, 2], "horizon": 2, "method": "moving_average"}, "window"),
+        ({"history": [0, 0, 0], "horizon": 2, "method": "croston"}, "no demand"),
+    ],
+)
+def test_forecast_series_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fc.forecast_series(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"key": "product"}, "missing column"),
+        ({"key": "sku", "method": "magic"}, "unknown method"),
+        ({"key": "sku", "horizon": -1}, "horizon"),
+    ],
+)
+def test_forecast_all_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fc.forecast_all(_synthetic_sales(1, 12), **kwargs)
+
+
+def test_backtest_too_short_history_says_how_to_fix():
+    with pytest.raises(ValueError, match="fewer origins"):
+        fc.rolling_origin_backtest([1, 2, 3], "naive", horizon=3, n_origins=5)
+
+
+def test_public_names_reexported():
+    for name in ("forecast_all", "forecast_series", "classify_demand", "rolling_origin_backtest"):
+        assert hasattr(sop, name)
