@@ -1,0 +1,167 @@
+"""Tests of sopcourse.inventory: EOQ family, safety stock, service levels, policies,
+newsvendor, ABC/XYZ and the simulation. Textbook answers are cited in each test."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import sopcourse as sop
+
+
+def test_snyder_shen_2019_example_3_1_eoq_is_304_05_with_cost_68_41():
+    """Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed., Example 3.1:
+    K = 8, h = 0.75 * 0.3, lambda = 1300 gives Q* = 304.05 and g(Q*) = 68.41."""
+    res = sop.economic_order_quantity(8, 0.75 * 0.3, 1300)
+    assert res["order_quantity"] == pytest.approx(304.0467800264368)
+    assert res["annual_cost"] == pytest.approx(68.410525505948272)
+
+
+def test_snyder_shen_2019_example_3_8_eoq_with_backorders():
+    """Snyder & Shen, 2nd ed., Example 3.8: K = 8, h = 0.225, p = 5, lambda = 1300
+    gives Q* = 310.81, x* = 0.0431 and g* = 66.92."""
+    res = sop.eoq_with_backorders(8, 0.225, 5, 1300)
+    assert res["order_quantity"] == pytest.approx(310.8125551589646)
+    assert res["stockout_fraction"] == pytest.approx(0.043062200956938)
+    assert res["annual_cost"] == pytest.approx(66.921363550973254)
+
+
+def test_snyder_shen_2019_problem_3_22_epq():
+    """Snyder & Shen, 2nd ed., Problem 3.22 (EPQ): K = 4, h = 0.08, lambda = 80, mu = 110
+    gives Q* = 171.27 and cost 3.737 (answers as in the stockpyl test suite)."""
+    res = sop.economic_production_quantity(4, 0.08, 80, 110)
+    assert res["order_quantity"] == pytest.approx(171.2697677155351)
+    assert res["annual_cost"] == pytest.approx(3.736794931975310)
+
+
+def test_epq_tends_to_eoq_when_production_rate_is_very_fast():
+    epq = sop.economic_production_quantity(8, 0.225, 1300, 1e12)
+    eoq = sop.economic_order_quantity(8, 0.225, 1300)
+    assert epq["order_quantity"] == pytest.approx(eoq["order_quantity"], rel=1e-6)
+
+
+def test_heizer_render_wohls_discount_store_quantity_discount_picks_1000_units():
+    """Heizer & Render, Operations Management, ch. 12 "Inventory management", quantity
+    discount example (Wohl's Discount Store): D = 5000, S = 49, I = 20 %, prices 5.00,
+    4.80 (1000+), 4.75 (2000+); total costs 25,700 / 24,725 / 24,822.50: order 1000."""
+    breaks = pd.DataFrame({"min_quantity": [0, 1000, 2000], "unit_price": [5.0, 4.8, 4.75]})
+    table = sop.eoq_quantity_discounts(49, 0.2, 5000, breaks)
+    assert table["total_cost"].tolist() == pytest.approx([25700, 24725, 24822.5])
+    assert table.loc[table["best"], "order_quantity"].item() == 1000
+
+
+def test_snyder_shen_2019_example_4_3_newsvendor_base_stock_56_60_cost_2_00():
+    """Snyder & Shen, 2nd ed., Example 4.3: h = 0.18, p = 0.70, D ~ N(50, 8^2) gives
+    S* = 56.60 and expected cost 1.998."""
+    res = sop.newsvendor(0.18, 0.70, 50, 8)
+    assert res["order_quantity"] == pytest.approx(56.603955927433887, rel=1e-9)
+    assert res["expected_cost"] == pytest.approx(1.997605193176645, rel=1e-9)
+
+
+def test_standard_normal_loss_identities():
+    z = np.linspace(-3, 3, 13)
+    loss = sop.standard_normal_loss(z)
+    # L(z) - L(-z) = -z, and L(0) = phi(0) = 0.3989
+    assert np.allclose(loss - sop.standard_normal_loss(-z), -z)
+    assert float(sop.standard_normal_loss(0)) == pytest.approx(stats.norm.pdf(0))
+
+
+def test_safety_stock_uses_demand_and_lead_time_variability():
+    # sigma_DL = sqrt(L sigma_D^2 + D^2 sigma_L^2) = sqrt(4*30^2 + 100^2*1^2) = 116.62
+    sigma = sop.lead_time_demand_sd(30, 4, demand_mean=100, lead_time_sd=1)
+    assert sigma == pytest.approx(math.sqrt(4 * 900 + 10000))
+    ss = sop.safety_stock(0.95, 30, 4, demand_mean=100, lead_time_sd=1)
+    assert ss == pytest.approx(stats.norm.ppf(0.95) * sigma)
+
+
+def test_fill_rate_target_is_met_by_its_safety_factor():
+    z = sop.safety_factor_for_fill_rate(0.98, 300, 120)
+    assert sop.fill_rate(z * 120, 300, 120) == pytest.approx(0.98, abs=1e-9)
+
+
+def test_reorder_point_and_periodic_review_policies():
+    sq = sop.reorder_point_policy(100, 30, 4, 400, 0.95)
+    assert sq["reorder_point"] == pytest.approx(400 + stats.norm.ppf(0.95) * 60)
+    rs = sop.periodic_review_policy(100, 30, 4, 2, 0.95)
+    # protection interval R + L = 6 periods
+    assert rs["order_up_to"] == pytest.approx(600 + stats.norm.ppf(0.95) * 30 * math.sqrt(6))
+
+
+def test_tradeoff_curve_more_service_costs_more_stock_and_fill_rate_exceeds_csl_here():
+    t = sop.service_inventory_tradeoff(100, 30, 4, 400, 2.0)
+    assert t["safety_stock"].is_monotonic_increasing
+    assert t["fill_rate"].is_monotonic_increasing
+    assert (t["fill_rate"] >= t["service_level"]).all()
+
+
+def test_abc_xyz_classification_segments():
+    d = pd.DataFrame(
+        {"item": list("aabbcc"), "period": [1, 2] * 3, "quantity": [100, 100, 10, 30, 0, 4]}
+    )
+    out = sop.abc_xyz_classification(d, pd.Series({"a": 10.0, "b": 5.0, "c": 1.0}))
+    assert out["abc"].tolist() == ["A", "B", "C"]
+    assert out["xyz"].tolist() == ["X", "Y", "Z"]
+
+
+def test_simulation_is_reproducible_and_more_stock_gives_better_service():
+    demand = pd.Series(np.random.default_rng(1).poisson(20, 48))
+    kwargs = dict(order_quantity=60, lead_time=2, replications=20, seed=7)
+    low = sop.simulate_inventory_policy(demand, reorder_point=30, **kwargs)
+    again = sop.simulate_inventory_policy(demand, reorder_point=30, **kwargs)
+    high = sop.simulate_inventory_policy(demand, reorder_point=70, **kwargs)
+    pd.testing.assert_series_equal(low.summary, again.summary)
+    assert high.summary["fill_rate"] > low.summary["fill_rate"]
+    assert high.summary["average_on_hand"] > low.summary["average_on_hand"]
+
+
+def test_simulation_of_periodic_review_orders_every_review_period():
+    demand = pd.Series([10.0] * 12)
+    sim = sop.simulate_inventory_policy(
+        demand, policy="RS", review_period=3, order_up_to=60, lead_time=1
+    )
+    assert (sim.periods["order"] > 0).sum() == 4
+    assert sim.summary["fill_rate"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: sop.economic_order_quantity(8, -0.2, 1300), "holding_cost"),
+        (lambda: sop.economic_order_quantity(8, 0.2, float("nan")), "demand_rate"),
+        (lambda: sop.economic_production_quantity(8, 0.2, 1300, 1000), "production_rate"),
+        (lambda: sop.safety_stock(95, 10, 2), "between 0 and 1"),
+        (lambda: sop.safety_stock(1.0, 10, 2), "between 0 and 1"),
+        (lambda: sop.newsvendor(1, 2, 50, 0), "demand_sd"),
+        (
+            lambda: sop.eoq_quantity_discounts(49, 0.2, 5000, pd.DataFrame({"price": [1]})),
+            "min_quantity",
+        ),
+        (
+            lambda: sop.abc_xyz_classification(
+                pd.DataFrame({"item": ["a"], "period": [1], "quantity": [-1]}), pd.Series({"a": 1})
+            ),
+            "negative",
+        ),
+        (
+            lambda: sop.abc_xyz_classification(
+                pd.DataFrame({"item": ["a"], "period": [1], "quantity": [1]}), pd.Series({"b": 1})
+            ),
+            "unit_value",
+        ),
+        (lambda: sop.simulate_inventory_policy(pd.Series([], dtype=float)), "empty"),
+        (lambda: sop.simulate_inventory_policy(pd.Series([1.0, -2.0])), "negative"),
+        (
+            lambda: sop.simulate_inventory_policy(
+                pd.Series([1.0, 2.0]), reorder_point=1, order_quantity=2, lead_time=5
+            ),
+            "lead_time",
+        ),
+        (lambda: sop.simulate_inventory_policy(pd.Series([1.0, 2.0])), "reorder_point"),
+        (lambda: sop.service_inventory_tradeoff(1, 1, 1, 1, 1, [0.5, 1.2]), "service_levels"),
+    ],
+)
+def test_bad_input_raises_value_error_that_says_what_to_fix(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,0 +1,157 @@
+"""Tests of sopcourse.mrp: master schedule / ATP, lot sizing and multi-level MRP."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sopcourse as sop
+
+
+@pytest.mark.parametrize(
+    "demand, fixed_cost, holding_cost, expected_lots, expected_cost",
+    [
+        # Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed., Example 3.9
+        ([90, 120, 80, 70], 500, 2, [210, 0, 150, 0], 1380),
+        # Snyder & Shen, 2nd ed., Problem 3.27
+        ([150, 100, 80, 200], 120, 0.8, [150, 180, 0, 200], 424),
+        # Snyder & Shen, 2nd ed., Problem 3.29
+        ([730, 580, 445, 650, 880], 100, 0.1, [1310, 0, 1095, 0, 880], 423),
+    ],
+)
+def test_wagner_whitin_matches_snyder_shen_2019_example_3_9_and_problems(
+    demand, fixed_cost, holding_cost, expected_lots, expected_cost
+):
+    lots = sop.wagner_whitin(demand, fixed_cost, holding_cost)
+    assert lots.tolist() == expected_lots
+    cost = sop.lot_sizing_cost(demand, lots, fixed_cost, holding_cost)
+    assert cost["total_cost"] == pytest.approx(expected_cost)
+
+
+def test_silver_meal_on_example_3_9_stops_when_average_cost_rises():
+    # Derived by hand: C(1) = 500, C(2) = (500 + 2*120)/2 = 370,
+    # C(3) = (500 + 240 + 2*2*80)/3 = 353.3, C(4) = (1060 + 3*2*70)/4 = 370 > 353.3
+    # so the first order covers periods 1-3 (290 units), then 70 in period 4.
+    assert sop.silver_meal([90, 120, 80, 70], 500, 2).tolist() == [290, 0, 0, 70]
+
+
+def test_wagner_whitin_is_never_beaten_by_the_heuristics():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        req = rng.integers(0, 100, 10).astype(float)
+        table = sop.compare_lot_sizing(req, 300, 1.5)
+        assert table.loc["wagner_whitin", "total_cost"] <= table["total_cost"].min() + 1e-9
+
+
+def test_fixed_and_periodic_order_quantity_cover_requirements():
+    req = [20, 0, 35, 10, 0, 40]
+    foq = sop.fixed_order_quantity(req, 50)
+    assert set(foq[foq > 0]) == {50}
+    assert (np.cumsum(foq) >= np.cumsum(req)).all()
+    poq = sop.periodic_order_quantity(req, 3)
+    assert poq.tolist() == [55, 0, 0, 50, 0, 0]
+
+
+def test_master_schedule_pab_and_atp_derived_by_hand():
+    # OH 45; inside the demand time fence (period 1) only orders count.
+    # PAB: 45-23 = 22; 22+60-max(20,15) = 62; 62-20 = 42; 42-20 = 22.
+    # ATP1 = 45 - 23 = 22; ATP2 = 60 - (15+8+4) = 33.
+    rec = sop.master_schedule_record([20] * 4, [23, 15, 8, 4], [0, 60, 0, 0], 45, 1, 2)
+    assert rec["projected_available"].tolist() == [22, 62, 42, 22]
+    assert rec["atp"].tolist() == [22, 33, 0, 0]
+    assert rec["zone"].tolist() == ["frozen", "slushy", "liquid", "liquid"]
+
+
+def test_negative_atp_borrows_from_the_earlier_mps_receipt():
+    # ATP2 = 10 - 25 = -15 -> borrow 15 from ATP1 = 30 - 5 = 25 -> 10.
+    rec = sop.master_schedule_record([0, 0, 0], [5, 25, 0], [0, 10, 0], 30)
+    assert rec["atp"].tolist() == [10, 0, 0]
+
+
+BOM = pd.DataFrame(
+    {
+        "parent": ["bike", "bike", "wheel", "wheel", "frame"],
+        "component": ["wheel", "frame", "rim", "spoke", "tube"],
+        "quantity": [2, 1, 1, 32, 3],
+    }
+)
+ITEMS = pd.DataFrame(
+    {
+        "item": ["bike", "wheel", "frame", "rim", "spoke", "tube"],
+        "lead_time": [1, 1, 2, 1, 1, 1],
+        "on_hand": [5, 4, 0, 10, 500, 0],
+    }
+)
+
+
+def test_mrp_explosion_gross_to_net_offsetting_and_pegging_derived_by_hand():
+    mps = pd.DataFrame({"item": "bike", "period": [4, 6], "quantity": [15, 20]})
+    sched = pd.DataFrame({"item": ["rim"], "period": [2], "quantity": [6]})
+    res = sop.run_mrp(mps, BOM, ITEMS, scheduled_receipts=sched, periods=6)
+    bike = res.record("bike")
+    # bike: net 10 in p4 (15 - 5 on hand) and 20 in p6; lead time 1
+    assert bike.loc["planned_releases"].tolist() == [0, 0, 10, 0, 20, 0]
+    wheel = res.record("wheel")
+    # wheel gross = 2 x bike releases: 20 in p3, 40 in p5; on hand 4 -> net 16, 40
+    assert wheel.loc["gross_requirements"].tolist() == [0, 0, 20, 0, 40, 0]
+    assert wheel.loc["planned_releases"].tolist() == [0, 16, 0, 40, 0, 0]
+    rim = res.record("rim")
+    # rim gross 16 in p2, 40 in p4; 10 on hand + 6 scheduled in p2 -> net 0, 40
+    assert rim.loc["net_requirements"].tolist() == [0, 0, 0, 40, 0, 0]
+    assert rim.loc["planned_releases"].tolist() == [0, 0, 40, 0, 0, 0]
+    # frame lead time 2: releases 10 in p1 and 20 in p3; tube = 3 x, one period earlier
+    assert res.record("frame").loc["planned_releases"].tolist() == [10, 0, 20, 0, 0, 0]
+    assert res.past_due["tube"] == 30
+    assert res.low_level_codes.to_dict() == {
+        "bike": 0,
+        "wheel": 1,
+        "frame": 1,
+        "rim": 2,
+        "spoke": 2,
+        "tube": 2,
+    }
+    # pegging: every gross requirement is traced to a parent or to independent demand
+    pegged = res.pegging.groupby(["component", "period"])["quantity"].sum()
+    gross = res.records.set_index(["item", "period"])["gross_requirements"]
+    assert pegged.sum() == pytest.approx(gross.sum())
+    assert set(res.pegging.loc[res.pegging["component"] == "spoke", "parent"]) == {"wheel"}
+
+
+def test_low_level_code_is_the_deepest_level_of_a_shared_component():
+    bom = pd.DataFrame(
+        {"parent": ["A", "A", "B"], "component": ["B", "C", "C"], "quantity": [1, 1, 1]}
+    )
+    assert sop.low_level_codes(bom).to_dict() == {"A": 0, "B": 1, "C": 2}
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: sop.low_level_codes(
+                pd.DataFrame({"parent": ["A", "B"], "component": ["B", "A"], "quantity": [1, 1]})
+            ),
+            "cycle",
+        ),
+        (lambda: sop.mrp_record([10, 10], lead_time=3), "lead_time"),
+        (lambda: sop.mrp_record([10, -1]), "negative"),
+        (lambda: sop.mrp_record([10, float("nan")]), "negative or missing"),
+        (lambda: sop.wagner_whitin([], 10, 1), "empty"),
+        (lambda: sop.fixed_order_quantity([1, 2], 0), "order_quantity"),
+        (lambda: sop.mrp_record([1, 2], lot_rule="magic"), "Unknown lot-sizing rule"),
+        (
+            lambda: sop.run_mrp(
+                pd.DataFrame({"item": ["unicycle"], "period": [1], "quantity": [1]}), BOM, ITEMS
+            ),
+            "unknown item",
+        ),
+        (
+            lambda: sop.run_mrp(pd.DataFrame({"item": ["bike"], "qty": [1]}), BOM, ITEMS),
+            "missing column",
+        ),
+        (lambda: sop.master_schedule_record([1], [1, 2], [0], 0), "same length"),
+        (lambda: sop.lot_sizing_cost([10, 10], [5, 0], 1, 1), "short in period 1"),
+    ],
+)
+def test_bad_input_raises_value_error_that_says_what_to_fix(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
