@@ -18,6 +18,21 @@ for maximisation problems, and this module undoes that):
   product left out of the mix has a negative reduced cost (making one unit loses money).
 * ``slack`` is the unused part of a constraint, always >= 0 at a feasible point:
   ``rhs - lhs`` for ``<=``, ``lhs - rhs`` for ``>=``, 0 for ``==``.
+
+Sensitivity ranges (``solve(ranging=True)``, HiGHS only) are read from HiGHS's own
+ranging routine (``Highs.getRanging``) on the optimal basis, through the model PuLP
+built, and translated back to the model's sense:
+
+* objective ranges: the interval of each objective coefficient :math:`c_j` over which
+  the optimal plan (the basis, hence every value) stays the same;
+* right-hand-side ranges: the interval of each :math:`b_i` over which the shadow price
+  stays the same (the plan moves, but the objective changes by exactly shadow price x
+  change). For a constraint with slack (a basic row) the range is computed directly:
+  ``[lhs, +inf)`` for ``<=``, ``(-inf, lhs]`` for ``>=``, since HiGHS reports the
+  row's activity range there, not its bound's.
+
+The ranges hold one change at a time (the classical "100 % rule" caveat applies when
+several numbers move together); the tests check them against re-solving the model.
 """
 
 from __future__ import annotations
@@ -75,6 +90,11 @@ class LPResult:
     ----------
     name : str
         The model's name.
+    objective_ranges, rhs_ranges : pandas.DataFrame or None
+        Sensitivity ranges when solved with ``ranging=True`` (else ``None``):
+        ``objective_ranges`` indexed by variable with ``coefficient``, ``lower``,
+        ``upper``; ``rhs_ranges`` indexed by constraint with ``rhs``, ``lower``,
+        ``upper`` (``-inf`` / ``inf`` where there is no limit).
     status : str
         ``"optimal"`` (other outcomes raise an error instead of returning).
     objective : float
@@ -100,6 +120,8 @@ class LPResult:
     slacks: pd.Series
     solver: str
     constraint_info: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    objective_ranges: pd.DataFrame | None = field(repr=False, default=None)
+    rhs_ranges: pd.DataFrame | None = field(repr=False, default=None)
 
     def constraints(self) -> pd.DataFrame:
         """Table of constraints: sense, lhs, rhs, slack, shadow price and ``binding``."""
@@ -263,8 +285,13 @@ class LinearProgram:
             )
         return prob, pv, pc
 
-    def solve(self, solver: str = "highs", time_limit: float | None = None) -> LPResult:
+    def solve(
+        self, solver: str = "highs", time_limit: float | None = None, ranging: bool = False
+    ) -> LPResult:
         """Solve the model and return an :class:`LPResult`.
+
+        ``ranging=True`` also reads the sensitivity ranges (HiGHS only, continuous
+        models only); see the module docstring for their meaning.
 
         Raises
         ------
@@ -276,6 +303,15 @@ class LinearProgram:
         """
         if not self._vars:
             raise ValueError(f"Model {self.name!r} has no variables: add some before solving.")
+        if ranging and solver != "highs":
+            raise ValueError(
+                "Sensitivity ranges are read from HiGHS: solve with solver='highs' to get them."
+            )
+        if ranging and any(spec["integer"] for spec in self._vars.values()):
+            raise ValueError(
+                f"Model {self.name!r} has integer variables; sensitivity ranges exist only for "
+                "linear programs. Solve the continuous relaxation to read them."
+            )
         prob, pv, pc = self._build()
         backend = _solver(solver, time_limit)
         with _quiet():
@@ -310,6 +346,9 @@ class LinearProgram:
             )
         info_df = pd.DataFrame(info, columns=["constraint", "sense", "lhs", "rhs"])
         info_df = info_df.set_index("constraint")
+        objective_ranges = rhs_ranges = None
+        if ranging:
+            objective_ranges, rhs_ranges = self._read_ranging(prob, pv, pc, info_df)
         return LPResult(
             name=self.name,
             status="optimal",
@@ -320,7 +359,53 @@ class LinearProgram:
             slacks=pd.Series(slacks, dtype=float),
             solver=solver,
             constraint_info=info_df,
+            objective_ranges=objective_ranges,
+            rhs_ranges=rhs_ranges,
         )
+
+    def _read_ranging(self, prob, pv, pc, info: pd.DataFrame):
+        """Objective-coefficient and right-hand-side ranges from HiGHS's ranging routine."""
+        import highspy  # installed with PuLP's HiGHS interface
+
+        model = prob.solverModel
+        status, ranging = model.getRanging()
+        if status != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS could not compute sensitivity ranges for model {self.name!r}.")
+        basis = model.getBasis()
+        sign = -1.0 if self.sense == "max" else 1.0  # PuLP hands HiGHS -c for a maximisation
+        rows = []
+        for name, var in pv.items():
+            j = var.index
+            low = ranging.col_cost_dn.value_[j] * sign
+            high = ranging.col_cost_up.value_[j] * sign
+            low, high = min(low, high) + 0.0, max(low, high) + 0.0
+            rows.append(
+                {
+                    "variable": name,
+                    "coefficient": self._objective.get(name, 0.0),
+                    "lower": low,
+                    "upper": high,
+                }
+            )
+        objective_ranges = pd.DataFrame(rows).set_index("variable")
+        rows = []
+        for name, spec in self._cons.items():
+            i = prob.get_constraint_by_name(pc[name]).index
+            lhs = info.loc[name, "lhs"]
+            if basis.row_status[i] == highspy.HighsBasisStatus.kBasic:
+                low, high = {
+                    "<=": (lhs, math.inf),
+                    ">=": (-math.inf, lhs),
+                    "==": (lhs, lhs),
+                }[spec["sense"]]
+            else:
+                low = ranging.row_bound_dn.value_[i]
+                high = ranging.row_bound_up.value_[i]
+            rows.append(
+                {"constraint": name, "rhs": spec["rhs"], "lower": low + 0.0, "upper": high + 0.0}
+            )
+        rhs_ranges = pd.DataFrame(rows).set_index("constraint")
+        return objective_ranges, rhs_ranges
 
     def _explain_infeasible(self, solver: str) -> str:
         prob, _, pc = self._build(elastic=True)
