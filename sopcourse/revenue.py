@@ -1,0 +1,748 @@
+"""Sales revenue planning: revenue and gross-margin plans, the opportunity pipeline, new
+product curves (Bass diffusion, like-item launch curves, cannibalisation) and the gap to
+the corporate goal.
+
+Sources
+-------
+* Bass, F. M. (1969), "A new product growth for model consumer durables", *Management
+  Science* 15(5), 215-227: the model, its discrete OLS estimation form.
+* Mahajan, V., Muller, E. & Bass, F. M. (1990), "New product diffusion models in
+  marketing: a review and directions for research", *Journal of Marketing* 54(1), 1-26:
+  the closed forms of the peak time, peak sales and cumulative adoption at the peak.
+* Srinivasan, V. & Mason, C. H. (1986), "Nonlinear least squares estimation of new
+  product diffusion models", *Marketing Science* 5(2), 169-178: fitting per-period sales
+  as :math:`m[F(t) - F(t-1)]`.
+
+Units: money columns are in the currency of the price table (Tallridge: EUR); units are
+bicycles; periods are months unless stated otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .plotting import COLORS, waterfall
+
+__all__ = [
+    "revenue_plan",
+    "weighted_pipeline",
+    "pipeline_by_month",
+    "calibrate_win_rates",
+    "bass_cumulative",
+    "bass_curve",
+    "bass_peak",
+    "fit_bass",
+    "like_item_curve",
+    "cannibalisation",
+    "gap_to_goal",
+    "plot_gap_to_goal",
+]
+
+
+# --------------------------------------------------------------------------- checks
+def _require_columns(frame, columns: Sequence[str], label: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{label} must be a pandas DataFrame with columns {list(columns)}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
+            "Rename your columns or pass the right column names."
+        )
+    if frame.empty:
+        raise ValueError(f"{label} is empty: pass at least one row.")
+
+
+def _check_nonnegative(values, label: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{label} must be numeric.") from exc
+    if arr.size == 0:
+        raise ValueError(f"{label} is empty: pass at least one value.")
+    if np.isnan(arr).any():
+        raise ValueError(f"{label} has missing (NaN) values: fill them first.")
+    if (arr < 0).any():
+        raise ValueError(f"{label} has negative values: they must be zero or more.")
+    return arr
+
+
+def _check_bass_parameters(p: float, q: float, m: float) -> None:
+    if not (np.isfinite(p) and 0 < p < 1):
+        raise ValueError(f"p (innovation) must be between 0 and 1, e.g. 0.03; got {p!r}.")
+    if not (np.isfinite(q) and 0 <= q < 5):
+        raise ValueError(f"q (imitation) must be between 0 and 5, e.g. 0.38; got {q!r}.")
+    if not (np.isfinite(m) and m > 0):
+        raise ValueError(f"m (market potential) must be a positive number; got {m!r}.")
+
+
+# --------------------------------------------------------------------------- revenue
+def revenue_plan(
+    units: pd.DataFrame,
+    net_prices: pd.DataFrame,
+    standard_costs: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("family", "region"),
+    value: str = "units",
+    price: str = "net_price",
+    cost: str = "standard_cost",
+) -> pd.DataFrame:
+    """Revenue and gross-margin plan from units, net prices and standard costs.
+
+    .. math:: R = \\sum_i u_i\\, p_i, \\qquad C = \\sum_i u_i\\, c_i, \\qquad
+              GM = R - C, \\qquad GM\\% = GM / R
+
+    with :math:`u_i` planned units, :math:`p_i` net price (list price less discounts and
+    rebates) and :math:`c_i` standard cost per unit.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        Tidy unit plan with the ``value`` column and the key columns of the price and
+        cost tables (e.g. family, region, month).
+    net_prices : pandas.DataFrame
+        Net price per unit, keyed by any columns it shares with ``units`` (e.g. family
+        and region).
+    standard_costs : pandas.DataFrame
+        Standard cost per unit, keyed by any columns it shares with ``units`` (e.g.
+        family).
+    by : sequence of str
+        Columns to group the plan by; ``()`` gives one total row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``units``, ``revenue``, ``cost_of_goods``, ``gross_margin`` and
+        ``gross_margin_pct`` (a fraction).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"family": ["road", "city"], "region": ["north"] * 2, "units": [10, 20]})
+    >>> prices = pd.DataFrame({"family": ["road", "city"], "net_price": [1000.0, 500.0]})
+    >>> costs = pd.DataFrame({"family": ["road", "city"], "standard_cost": [600.0, 350.0]})
+    >>> revenue_plan(u, prices, costs, by=["family"])[["family", "revenue", "gross_margin"]]
+      family  revenue  gross_margin
+    0   city  10000.0        3000.0
+    1   road  10000.0        4000.0
+    """
+    by = list(by)
+    _require_columns(units, [value, *by], "units")
+    _check_nonnegative(units[value], f"units[{value!r}]")
+    table = units.copy()
+    for frame, column, label in (
+        (net_prices, price, "net_prices"),
+        (standard_costs, cost, "standard_costs"),
+    ):
+        _require_columns(frame, [column], label)
+        _check_nonnegative(frame[column], f"{label}[{column!r}]")
+        keys = [c for c in frame.columns if c in units.columns and c != column]
+        if not keys:
+            raise ValueError(
+                f"{label} shares no key column with units; give it e.g. a 'family' column."
+            )
+        if frame.duplicated(keys).any():
+            raise ValueError(f"{label} has several rows for the same {keys}: keep one.")
+        table = table.merge(frame[[*keys, column]], on=keys, how="left")
+        missing = table.loc[table[column].isna(), keys].drop_duplicates()
+        if len(missing):
+            raise ValueError(
+                f"{label} has no {column} for {missing.to_dict('records')[:3]}; add those rows."
+            )
+    table["revenue"] = table[value] * table[price]
+    table["cost_of_goods"] = table[value] * table[cost]
+    columns = [value, "revenue", "cost_of_goods"]
+    if by:
+        out = table.groupby(by, as_index=False, observed=True)[columns].sum()
+    else:
+        out = table[columns].sum().to_frame().T
+    out = out.rename(columns={value: "units"})
+    out["gross_margin"] = out["revenue"] - out["cost_of_goods"]
+    out["gross_margin_pct"] = np.where(
+        out["revenue"] > 0, out["gross_margin"] / out["revenue"].where(out["revenue"] > 0), np.nan
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- pipeline
+def weighted_pipeline(
+    opportunities: pd.DataFrame,
+    stage_probabilities: Mapping[str, float] | pd.Series | None = None,
+    *,
+    amount: str = "amount",
+    stage: str = "stage",
+    probability: str = "probability",
+) -> pd.DataFrame:
+    """Weight each open opportunity by its probability of being won.
+
+    .. math:: W = \\sum_i a_i\\, \\pi_{s(i)}
+
+    with :math:`a_i` the opportunity's amount and :math:`\\pi_s` the win probability of
+    its stage :math:`s(i)` (or the opportunity's own ``probability`` column).
+
+    Parameters
+    ----------
+    opportunities : pandas.DataFrame
+        One row per open opportunity, with ``amount`` and ``stage`` (or ``probability``).
+    stage_probabilities : mapping or Series, optional
+        Win probability of each stage (fractions); when given it overrides the
+        ``probability`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The opportunities with ``probability`` and ``weighted_amount`` columns.
+
+    Examples
+    --------
+    Freshworks CRM's example: six deals in Negotiation (70 %) worth 12,285 in all.
+
+    >>> deals = pd.DataFrame({"amount": [3950, 3060, 1460, 1340, 1285, 1190],
+    ...                       "stage": ["Negotiation"] * 6})
+    >>> float(weighted_pipeline(deals, {"Negotiation": 0.7})["weighted_amount"].sum().round(1))
+    8599.5
+    """
+    if stage_probabilities is None:
+        _require_columns(opportunities, [amount, probability], "opportunities")
+        probs = opportunities[probability].astype(float)
+    else:
+        _require_columns(opportunities, [amount, stage], "opportunities")
+        mapping = pd.Series(stage_probabilities, dtype=float)
+        unknown = sorted(set(opportunities[stage]) - set(mapping.index))
+        if unknown:
+            raise ValueError(
+                f"no probability for stage(s) {unknown}; add them to stage_probabilities."
+            )
+        probs = opportunities[stage].map(mapping).astype(float)
+    _check_nonnegative(opportunities[amount], f"opportunities[{amount!r}]")
+    if probs.isna().any() or ((probs < 0) | (probs > 1)).any():
+        raise ValueError("probabilities must be fractions between 0 and 1 (0.7, not 70).")
+    out = opportunities.copy()
+    out[probability] = probs.to_numpy()
+    out["weighted_amount"] = out[amount].astype(float) * out[probability]
+    return out
+
+
+def pipeline_by_month(
+    opportunities: pd.DataFrame,
+    stage_probabilities: Mapping[str, float] | pd.Series | None = None,
+    *,
+    close: str = "expected_close",
+    amount: str = "amount",
+    stage: str = "stage",
+    probability: str = "probability",
+    by_stage: bool = False,
+) -> pd.DataFrame:
+    """Time-phase the weighted pipeline by expected close month.
+
+    .. math:: W_t = \\sum_{i:\\, \\text{close}(i) \\in t} a_i\\, \\pi_{s(i)}
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month (and stage if ``by_stage``) with ``amount`` (unweighted),
+        ``weighted_amount`` and ``opportunities`` (count).
+
+    Examples
+    --------
+    >>> opps = pd.DataFrame({"amount": [100.0, 200.0, 50.0], "stage": ["quote", "won?", "quote"],
+    ...     "expected_close": ["2025-03-10", "2025-03-28", "2025-04-02"]})
+    >>> pipeline_by_month(opps, {"quote": 0.5, "won?": 0.9})["weighted_amount"].tolist()
+    [230.0, 25.0]
+    """
+    _require_columns(opportunities, [close], "opportunities")
+    weighted = weighted_pipeline(
+        opportunities, stage_probabilities, amount=amount, stage=stage, probability=probability
+    )
+    try:
+        weighted["month"] = pd.to_datetime(weighted[close]).dt.to_period("M")
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{close} must hold dates such as '2025-03-15'.") from exc
+    if weighted["month"].isna().any():
+        raise ValueError(f"{close} has missing dates: every open opportunity needs one.")
+    keys = ["month", stage] if by_stage else ["month"]
+    return (
+        weighted.groupby(keys, observed=True)
+        .agg(
+            amount=(amount, "sum"),
+            weighted_amount=("weighted_amount", "sum"),
+            opportunities=(amount, "size"),
+        )
+        .reset_index()
+    )
+
+
+def calibrate_win_rates(
+    closed: pd.DataFrame,
+    stages: Sequence[str],
+    assumed: Mapping[str, float] | pd.Series | None = None,
+    *,
+    stage: str = "furthest_stage",
+    won: str = "won",
+    confidence: float = 0.9,
+) -> pd.DataFrame:
+    """Win rate of each pipeline stage, measured on closed (won or lost) opportunities.
+
+    An opportunity that reached stage :math:`k` also passed every earlier stage, so the
+    win rate of stage :math:`s` is
+
+    .. math:: \\hat\\pi_s = \\frac{\\#\\{\\text{won and reached} \\ge s\\}}
+                                  {\\#\\{\\text{reached} \\ge s\\}}
+
+    with a Wilson confidence interval (``scipy.stats.binomtest``). Compare it with the
+    probability the CRM assumes: a stage whose interval excludes it needs recalibrating.
+
+    Parameters
+    ----------
+    closed : pandas.DataFrame
+        One row per closed opportunity: the furthest stage it reached and whether it was won.
+    stages : sequence of str
+        The open stages in order, earliest first.
+    assumed : mapping or Series, optional
+        The stage probabilities in use, to compare with.
+    confidence : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by stage: ``reached``, ``won``, ``win_rate``, ``ci_low``, ``ci_high`` (and
+        ``assumed``, ``difference`` = assumed - measured, when given).
+
+    Examples
+    --------
+    >>> closed = pd.DataFrame({"furthest_stage": ["lead", "lead", "quote", "quote"],
+    ...                        "won": [False, False, True, False]})
+    >>> calibrate_win_rates(closed, ["lead", "quote"])["win_rate"].tolist()
+    [0.25, 0.5]
+    """
+    _require_columns(closed, [stage, won], "closed")
+    stages = list(stages)
+    if not stages or len(set(stages)) != len(stages):
+        raise ValueError("stages must list each open stage once, earliest first.")
+    unknown = sorted(set(closed[stage]) - set(stages))
+    if unknown:
+        raise ValueError(f"closed has stage(s) {unknown} that are not in stages; add them.")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be between 0 and 1, e.g. 0.9.")
+    outcome = closed[won]
+    if outcome.isna().any() or not set(pd.unique(outcome)) <= {True, False}:
+        raise ValueError(f"{won} must be True (won) or False (lost) for every opportunity.")
+    rank = closed[stage].map({s: i for i, s in enumerate(stages)}).to_numpy()
+    outcome = outcome.astype(bool).to_numpy()
+    rows = []
+    for i, name in enumerate(stages):
+        reached = rank >= i
+        n, k = int(reached.sum()), int((reached & outcome).sum())
+        if n:
+            ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+            rows.append((name, n, k, k / n, ci.low, ci.high))
+        else:
+            rows.append((name, 0, 0, np.nan, np.nan, np.nan))
+    table = pd.DataFrame(
+        rows, columns=[stage, "reached", "won", "win_rate", "ci_low", "ci_high"]
+    ).set_index(stage)
+    if assumed is not None:
+        assumed = pd.Series(assumed, dtype=float)
+        table["assumed"] = assumed.reindex(table.index)
+        table["difference"] = table["assumed"] - table["win_rate"]
+    return table
+
+
+# --------------------------------------------------------------------------- Bass
+def bass_cumulative(t, p: float, q: float) -> np.ndarray:
+    """Share of the market potential that has adopted by time t (Bass 1969).
+
+    .. math:: F(t) = \\frac{1 - e^{-(p+q)t}}{1 + \\frac{q}{p} e^{-(p+q)t}}
+
+    Examples
+    --------
+    >>> float(bass_cumulative(0, 0.03, 0.38)), round(float(bass_cumulative(100, 0.03, 0.38)), 6)
+    (0.0, 1.0)
+    """
+    _check_bass_parameters(p, q, 1.0)
+    t = np.asarray(t, dtype=float)
+    decay = np.exp(-(p + q) * t)
+    return (1 - decay) / (1 + (q / p) * decay)
+
+
+def bass_curve(p: float, q: float, m: float, periods: int, *, start: int = 1) -> pd.DataFrame:
+    """Adoptions per period and cumulative adoptions of the Bass model.
+
+    Period :math:`t` covers the interval :math:`(t-1, t]`, so its adoptions are
+    :math:`n_t = m\\,[F(t) - F(t-1)]`; the cumulative adoptions are :math:`N_t = m F(t)`.
+
+    Parameters
+    ----------
+    p : float
+        Coefficient of innovation [p] (external influence), per period.
+    q : float
+        Coefficient of imitation [q] (word of mouth), per period.
+    m : float
+        Market potential [m]: the number of people who will ever adopt.
+    periods : int
+        Number of periods to return.
+    start : int
+        Number of the first period returned (1 = the launch period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``period``: ``adoptions`` and ``cumulative``.
+
+    Examples
+    --------
+    >>> curve = bass_curve(0.03, 0.38, 1000, 30)
+    >>> int(curve["adoptions"].idxmax()), round(curve["cumulative"].iloc[-1])
+    (7, 1000)
+    """
+    _check_bass_parameters(p, q, m)
+    if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
+        raise ValueError(f"periods must be a whole number >= 1, got {periods!r}.")
+    t = np.arange(start - 1, start + periods, dtype=float)
+    cumulative = m * bass_cumulative(np.clip(t, 0, None), p, q)
+    index = pd.RangeIndex(start, start + periods, name="period")
+    return pd.DataFrame(
+        {"adoptions": np.diff(cumulative), "cumulative": cumulative[1:]}, index=index
+    )
+
+
+def bass_peak(p: float, q: float, m: float) -> pd.Series:
+    """Time and size of the adoption peak of the Bass model (Mahajan, Muller & Bass 1990).
+
+    .. math:: t^* = \\frac{\\ln(q/p)}{p+q}, \\qquad n(t^*) = \\frac{m (p+q)^2}{4q},
+              \\qquad N(t^*) = m\\left(\\frac12 - \\frac{p}{2q}\\right)
+
+    :math:`n(t^*)` is the instantaneous adoption *rate* at the peak (per period). When
+    :math:`q \\le p` adoptions fall from launch on and the peak is at :math:`t^* = 0`
+    with rate :math:`m p`.
+
+    Returns
+    -------
+    pandas.Series
+        ``peak_time``, ``peak_rate`` and ``cumulative_at_peak``.
+
+    Examples
+    --------
+    >>> bass_peak(0.03, 0.38, 1000).round(2).to_dict()
+    {'peak_time': 6.19, 'peak_rate': 110.59, 'cumulative_at_peak': 460.53}
+    """
+    _check_bass_parameters(p, q, m)
+    if q <= p:
+        return pd.Series({"peak_time": 0.0, "peak_rate": m * p, "cumulative_at_peak": 0.0})
+    return pd.Series(
+        {
+            "peak_time": np.log(q / p) / (p + q),
+            "peak_rate": m * (p + q) ** 2 / (4 * q),
+            "cumulative_at_peak": m * (0.5 - p / (2 * q)),
+        }
+    )
+
+
+def _bass_ols(sales: np.ndarray) -> tuple[float, float, float]:
+    previous = np.concatenate([[0.0], np.cumsum(sales)[:-1]])
+    design = np.column_stack([np.ones_like(previous), previous, previous**2])
+    (a, b, c), *_ = np.linalg.lstsq(design, sales, rcond=None)
+    disc = b * b - 4 * a * c
+    if c >= 0 or disc < 0 or a <= 0:
+        raise ValueError(
+            "the OLS (Bass 1969) fit found no peak in these sales (the quadratic term is "
+            "not negative): use more periods, or method='nls' with a starting guess."
+        )
+    m = (-b - np.sqrt(disc)) / (2 * c)
+    return a / m, -m * c, m
+
+
+def fit_bass(sales, method: str = "nls", *, initial: Sequence[float] | None = None) -> pd.Series:
+    """Estimate the Bass parameters p, q and m from early per-period sales.
+
+    * ``"ols"``: Bass's (1969) regression :math:`S_t = a + b N_{t-1} + c N_{t-1}^2` on the
+      cumulative sales :math:`N_{t-1}` before period t, then
+      :math:`m = \\frac{-b - \\sqrt{b^2 - 4ac}}{2c}`, :math:`p = a/m`, :math:`q = -mc`.
+    * ``"nls"``: non-linear least squares (``scipy.optimize.least_squares``) of
+      :math:`S_t = m[F(t) - F(t-1)]` (Srinivasan & Mason 1986), started from the OLS
+      estimates when they exist.
+
+    Parameters
+    ----------
+    sales : array-like or pandas.Series
+        Sales (first purchases) per period from launch, at least 3 periods.
+    method : {"nls", "ols"}
+    initial : (p, q, m), optional
+        Starting values for ``"nls"``.
+
+    Returns
+    -------
+    pandas.Series
+        ``p``, ``q``, ``m``, ``sse`` (sum of squared errors) and ``r_squared``.
+
+    Examples
+    --------
+    Five years of adoptions (millions) of a durable, fitted by OLS:
+
+    >>> fit = fit_bass([0.517, 1.169, 1.604, 2.044, 2.286], method="ols")
+    >>> fit[["p", "q", "m"]].round(4).tolist()
+    [0.0626, 0.7377, 10.5037]
+    """
+    if method not in ("nls", "ols"):
+        raise ValueError(f"method must be 'nls' or 'ols', got {method!r}.")
+    y = _check_nonnegative(sales, "sales")
+    if y.ndim != 1 or len(y) < 3:
+        raise ValueError("sales needs at least 3 periods to fit three parameters.")
+    if y.sum() <= 0:
+        raise ValueError("sales are all zero: there is nothing to fit.")
+    if method == "ols":
+        p, q, m = _bass_ols(y)
+    else:
+        if initial is not None:
+            start = np.asarray(initial, dtype=float)
+            _check_bass_parameters(*start)
+        else:
+            try:
+                start = np.array(_bass_ols(y))
+            except ValueError:
+                start = np.array([0.03, 0.38, 3 * y.sum()])
+            if not (0 < start[0] < 1 and 0 < start[1] < 5 and start[2] > y.sum()):
+                start = np.array([0.03, 0.38, 3 * y.sum()])
+        t = np.arange(len(y) + 1, dtype=float)
+        scale = max(y.max(), 1e-12)
+
+        def residuals(theta):
+            pp, qq, mm = theta
+            return (mm * np.diff(bass_cumulative(t, pp, qq)) - y) / scale
+
+        lower = [1e-6, 0.0, y.sum()]
+        upper = [1 - 1e-6, 5.0 - 1e-6, 1e3 * y.sum()]
+        start = np.clip(start, np.array(lower) + 1e-9, np.array(upper) - 1e-9)
+        result = optimize.least_squares(residuals, start, bounds=(lower, upper), method="trf")
+        p, q, m = result.x
+    fitted = m * np.diff(bass_cumulative(np.arange(len(y) + 1, dtype=float), p, q))
+    sse = float(((fitted - y) ** 2).sum())
+    sst = float(((y - y.mean()) ** 2).sum())
+    return pd.Series(
+        {
+            "p": float(p),
+            "q": float(q),
+            "m": float(m),
+            "sse": sse,
+            "r_squared": 1 - sse / sst if sst > 0 else np.nan,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- NPI
+def like_item_curve(
+    analogs: pd.DataFrame,
+    launch_volume: float,
+    periods: int,
+    *,
+    item: str = "sku",
+    age: str = "age",
+    value: str = "units",
+) -> pd.DataFrame:
+    """Launch curve of a new item from the launch curves of like items (analogs).
+
+    Each analog's first :math:`H` periods after launch are turned into shares of its own
+    :math:`H`-period volume, :math:`s_{j,a} = y_{j,a} / \\sum_{a'<H} y_{j,a'}`; the shares
+    are averaged over the analogs and scaled to the new item's expected volume
+    :math:`V`: :math:`\\hat y_a = V\\, \\bar s_a`.
+
+    Parameters
+    ----------
+    analogs : pandas.DataFrame
+        Tidy: analog item, age (periods since launch, 0 = launch period), value.
+    launch_volume : float
+        Expected volume of the new item over the first ``periods`` periods [V].
+    periods : int
+        Number of periods of the curve [H]; every analog needs that much history.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``age``: ``share`` (mean analog share), ``min_share``, ``max_share``
+        and ``units`` (the new item's curve).
+
+    Examples
+    --------
+    >>> analogs = pd.DataFrame({"sku": ["x"] * 3 + ["y"] * 3, "age": [0, 1, 2] * 2,
+    ...                         "units": [10, 30, 60, 20, 30, 50]})
+    >>> like_item_curve(analogs, 1000, 3)["units"].round(1).tolist()
+    [150.0, 300.0, 550.0]
+    """
+    _require_columns(analogs, [item, age, value], "analogs")
+    _check_nonnegative(analogs[value], f"analogs[{value!r}]")
+    if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
+        raise ValueError(f"periods must be a whole number >= 1, got {periods!r}.")
+    if not np.isfinite(launch_volume) or launch_volume < 0:
+        raise ValueError("launch_volume must be a number >= 0.")
+    wide = analogs.pivot_table(index=age, columns=item, values=value, aggfunc="sum")
+    wide = wide.reindex(range(periods))
+    short = wide.columns[wide.isna().any()].tolist()
+    if short:
+        raise ValueError(
+            f"analog(s) {short} have fewer than {periods} periods since launch; "
+            "shorten periods or drop them."
+        )
+    totals = wide.sum(axis=0)
+    if (totals <= 0).any():
+        raise ValueError(f"analog(s) {totals[totals <= 0].index.tolist()} sold nothing: drop them.")
+    shares = wide / totals
+    out = pd.DataFrame(
+        {
+            "share": shares.mean(axis=1),
+            "min_share": shares.min(axis=1),
+            "max_share": shares.max(axis=1),
+        }
+    )
+    out["units"] = launch_volume * out["share"]
+    out.index.name = "age"
+    return out
+
+
+def cannibalisation(
+    new_item_forecast: pd.Series,
+    cannibalisation_rate: float,
+    source_shares: Mapping[str, float] | pd.Series,
+) -> pd.DataFrame:
+    """Units the existing items lose to a new item, and the new item's net gain.
+
+    Of each new unit :math:`n_t`, the share :math:`c` (the cannibalisation rate) would
+    otherwise have been bought as an existing item :math:`j`, split by the source shares
+    :math:`w_j` (:math:`\\sum_j w_j = 1`): item :math:`j` loses :math:`c\\, w_j\\, n_t`, and the
+    company gains :math:`(1 - c)\\, n_t` incremental units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by period: one ``lost_<item>`` column per source, ``new_item``,
+        ``total_lost`` and ``net_incremental``.
+
+    Examples
+    --------
+    >>> out = cannibalisation(pd.Series([100.0, 200.0]), 0.3, {"city": 0.5, "trekking": 0.5})
+    >>> out[["lost_city", "net_incremental"]].values.tolist()
+    [[15.0, 70.0], [30.0, 140.0]]
+    """
+    forecast = pd.Series(new_item_forecast, dtype=float)
+    _check_nonnegative(forecast, "new_item_forecast")
+    if not np.isfinite(cannibalisation_rate) or not 0 <= cannibalisation_rate <= 1:
+        raise ValueError("cannibalisation_rate must be a fraction between 0 and 1, e.g. 0.3.")
+    shares = pd.Series(source_shares, dtype=float)
+    _check_nonnegative(shares, "source_shares")
+    if abs(shares.sum() - 1) > 1e-6:
+        raise ValueError(f"source_shares sum to {shares.sum():.4f}; they must sum to 1.")
+    out = pd.DataFrame(index=forecast.index)
+    for name, share in shares.items():
+        out[f"lost_{name}"] = cannibalisation_rate * share * forecast
+    out["new_item"] = forecast
+    out["total_lost"] = cannibalisation_rate * forecast
+    out["net_incremental"] = forecast - out["total_lost"]
+    return out
+
+
+# --------------------------------------------------------------------------- gap to goal
+def gap_to_goal(
+    baseline: float,
+    weighted_pipeline: float,
+    new_products: float,
+    target: float,
+    *,
+    other: Mapping[str, float] | None = None,
+) -> pd.Series:
+    """Bridge from the baseline plan to the corporate target.
+
+    .. math:: \\text{plan} = B + W + N + \\sum_k O_k, \\qquad \\text{gap} = T - \\text{plan}
+
+    with baseline :math:`B` (the statistical forecast of the existing business),
+    weighted pipeline :math:`W`, new products :math:`N`, other signed initiatives
+    :math:`O_k` (price increase, a lost customer, ...) and target :math:`T`. A positive
+    gap is still to be closed; a negative gap means the plan beats the target.
+
+    Returns
+    -------
+    pandas.Series
+        ``baseline``, ``weighted_pipeline``, ``new_products``, the ``other`` items,
+        ``plan``, ``target`` and ``gap``.
+
+    Examples
+    --------
+    >>> gap_to_goal(80.0, 6.0, 4.0, 100.0)[["plan", "gap"]].tolist()
+    [90.0, 10.0]
+    """
+    parts = {
+        "baseline": baseline,
+        "weighted_pipeline": weighted_pipeline,
+        "new_products": new_products,
+    }
+    for name, v in {**parts, "target": target}.items():
+        if v is None or not np.isfinite(v):
+            raise ValueError(f"{name} must be a finite number.")
+    for name in ("baseline", "weighted_pipeline", "new_products", "target"):
+        if {**parts, "target": target}[name] < 0:
+            raise ValueError(f"{name} must be zero or more.")
+    extra = dict(other or {})
+    for name, v in extra.items():
+        if name in parts or name in ("plan", "target", "gap"):
+            raise ValueError(f"other item {name!r} clashes with a built-in line; rename it.")
+        if v is None or not np.isfinite(v):
+            raise ValueError(f"other item {name!r} must be a finite number.")
+    bridge = pd.Series({**parts, **extra}, dtype=float)
+    plan = float(bridge.sum())
+    return pd.concat([bridge, pd.Series({"plan": plan, "target": target, "gap": target - plan})])
+
+
+def plot_gap_to_goal(gap: pd.Series, *, units: str = "EUR", ax=None):
+    """Waterfall from the baseline to the plan, then the gap bar up (or down) to the target.
+
+    Parameters
+    ----------
+    gap : pandas.Series
+        The output of :func:`gap_to_goal`.
+    units : str
+        Money or volume unit for the axis label, e.g. ``"EUR m"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_gap_to_goal(gap_to_goal(80.0, 6.0, 4.0, 100.0), units="EUR m")
+    >>> [round(float(p.get_height()), 1) for p in ax.patches]
+    [80.0, 6.0, 4.0, 90.0, 10.0, 100.0]
+    >>> ax.get_ylabel()
+    'Revenue (EUR m)'
+    >>> plt.close("all")
+    """
+    if not isinstance(gap, pd.Series) or not {"plan", "target", "gap"} <= set(gap.index):
+        raise ValueError("gap must be the Series returned by gap_to_goal.")
+    steps = gap.drop(["plan", "target", "gap"])
+    labels = {
+        "baseline": "Baseline",
+        "weighted_pipeline": "Weighted\npipeline",
+        "new_products": "New\nproducts",
+    }
+    steps.index = [labels.get(i, str(i).replace("_", " ").capitalize()) for i in steps.index]
+    ax = waterfall(steps, total_label="Plan", ylabel=f"Revenue ({units})", ax=ax)
+    position = len(steps) + 1
+    plan, target, remaining = gap["plan"], gap["target"], gap["gap"]
+    ax.bar(
+        position,
+        abs(remaining),
+        bottom=min(plan, target),
+        color=COLORS["accent"] if remaining > 0 else COLORS["good"],
+        hatch="//",
+    )
+    ax.bar(position + 1, target, color=COLORS["neutral"])
+    ax.axhline(target, color=COLORS["neutral"], linestyle="--", linewidth=1)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    ax.set_xticks(
+        np.arange(position + 2),
+        ticks + ["Gap to goal" if remaining > 0 else "Ahead of goal", "Target"],
+    )
+    ax.set_title(f"Gap to goal: {remaining:,.1f} {units}")
+    return ax
