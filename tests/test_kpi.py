@@ -528,3 +528,39 @@ _PLAN = pd.DataFrame({"sku": ["a"], "units": [10.0], "revenue": [100.0]})
 def test_bad_input_raises_a_helpful_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# -- explorers ------------------------------------------------------------------------------
+
+
+def test_scorecard_html_reflects_re_rating_when_a_target_moves():
+    from sopcourse.widgets.review import scorecard_html
+
+    card = pd.DataFrame(
+        {"actual": [0.93], "target": [0.95], "direction": ["higher"], "tolerance": [0.01]},
+        index=["otif"],
+    )
+    assert ">red</td>" in scorecard_html(kpi.rate_kpis(card)).replace("</span> ", "</span>")
+    card["target"] = 0.90
+    assert "green" in scorecard_html(kpi.rate_kpis(card))
+    with pytest.raises(ValueError, match="status"):
+        scorecard_html(card)
+
+
+def test_explorers_build_and_redraw_when_a_slider_moves():
+    widgets = pytest.importorskip("ipywidgets")
+    box = sop.widgets.working_capital_explorer(**ROUTE66)
+    summary = box.children[1]
+    before = summary.value
+    box.children[0].children[0].value = 0.3  # inventory cut slider
+    assert summary.value != before and "Cash-to-cash" in summary.value
+    card = pd.DataFrame(
+        {"actual": [0.93], "target": [0.95], "direction": ["higher"], "tolerance": [0.01]},
+        index=["otif"],
+    )
+    box = sop.widgets.scorecard_explorer(card)
+    assert isinstance(box, widgets.VBox)
+    slider, table = box.children[0].children[0], box.children[1]
+    slider.value = 0.9
+    assert "green" in table.value
+    plt.close("all")

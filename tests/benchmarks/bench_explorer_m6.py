@@ -1,0 +1,88 @@
+"""Benchmark: time of the Module 6 explorers' pure updates (run by hand, not by pytest).
+
+    cd /work/main && .venv/bin/python tests/benchmarks/bench_explorer_m6.py
+
+Prints the median and 90th-percentile time of one update of
+(1) the working-capital explorer: ``working_capital_what_if`` alone, and with the
+    cash-cycle chart drawn to a PNG, as the widget does;
+(2) the scorecard explorer: ``rate_kpis`` + ``scorecard_html`` on a 15-KPI scorecard.
+Target: median under 150 ms.
+"""
+
+import io
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import sopcourse as sop  # noqa: E402
+from sopcourse.widgets.review import scorecard_html  # noqa: E402
+
+FLOWS = dict(revenue=14_750, cogs=11_375, inventory=[1_273, 1_401],
+             receivables=[3_782, 3_368], payables=[1_795, 2_025])  # fmt: skip
+
+
+def what_if(cut: float):
+    return sop.working_capital_what_if(
+        **FLOWS, inventory_reduction=cut, supplier_terms_change_days=10, cost_of_capital=0.08
+    )
+
+
+def one_update(cut: float) -> None:
+    table = what_if(cut)
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    sop.plot_cash_cycle(table.loc[["base", "scenario"]], ax=ax)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    plt.close(fig)
+
+
+def scorecard(shift: float) -> pd.DataFrame:
+    d = sop.kpi_definitions()
+    return pd.DataFrame(
+        {
+            "actual": [0.9 + 0.01 * i for i in range(len(d))],
+            "target": [0.92 + shift] * len(d),
+            "direction": d["direction"].to_numpy(),
+            "tolerance": 0.02,
+        },
+        index=d.index,
+    )
+
+
+def report(name: str, times: list[float]) -> None:
+    ms = sorted(1000 * t for t in times)
+    print(
+        f"{name:34s} median {statistics.median(ms):7.2f} ms   "
+        f"p90 {ms[int(0.9 * len(ms)) - 1]:7.2f} ms   (n={len(ms)})"
+    )
+
+
+def main(repeats: int = 30) -> None:
+    sop.use_course_style()
+    one_update(0.1)  # warm-up
+    pure, full, card = [], [], []
+    for i in range(repeats):
+        cut = 0.5 * i / repeats
+        start = time.perf_counter()
+        what_if(cut)
+        pure.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        one_update(cut)
+        full.append(time.perf_counter() - start)
+        frame = scorecard(0.002 * i)
+        start = time.perf_counter()
+        scorecard_html(sop.rate_kpis(frame))
+        card.append(time.perf_counter() - start)
+    report("working-capital what-if (pure)", pure)
+    report("working-capital update incl. chart", full)
+    report("scorecard re-rating + HTML", card)
+
+
+if __name__ == "__main__":
+    main()
