@@ -297,8 +297,8 @@ def service_kpis(
     order_lines: pd.DataFrame,
     *,
     requested_date: str = "requested_date",
-    ship_date: str = "ship_date",
-    ordered: str = "ordered_units",
+    shipped_date: str = "shipped_date",
+    ordered: str = "requested_units",
     shipped: str = "shipped_units",
     by: str | Sequence[str] | None = None,
     grace_days: int = 0,
@@ -321,8 +321,9 @@ def service_kpis(
     ----------
     order_lines : DataFrame
         One row per order line.
-    requested_date, ship_date : str
-        Date columns (anything ``pd.to_datetime`` reads); a missing ship date = not shipped.
+    requested_date, shipped_date : str
+        Date columns (anything ``pd.to_datetime`` reads); a missing shipped date = not
+        shipped. Drop lines not yet due (open orders) before measuring.
     ordered, shipped : str
         Ordered units :math:`q_i` (> 0) and shipped units :math:`s_i` (>= 0).
     by : str or list of str, optional
@@ -340,13 +341,15 @@ def service_kpis(
     --------
     >>> lines = pd.DataFrame({
     ...     "requested_date": ["2025-03-01", "2025-03-01", "2025-03-05", "2025-03-05"],
-    ...     "ship_date":      ["2025-03-01", "2025-03-03", "2025-03-04", None],
-    ...     "ordered_units":  [10, 10, 20, 5],
+    ...     "shipped_date":   ["2025-03-01", "2025-03-03", "2025-03-04", None],
+    ...     "requested_units": [10, 10, 20, 5],
     ...     "shipped_units":  [10, 10, 15, 0]})
     >>> service_kpis(lines)[["otif", "line_fill_rate", "unit_fill_rate"]].tolist()
     [0.25, 0.5, 0.7777777777777778]
     """
-    _require(order_lines, [requested_date, ship_date, ordered, shipped, *_keys(by)], "order_lines")
+    _require(
+        order_lines, [requested_date, shipped_date, ordered, shipped, *_keys(by)], "order_lines"
+    )
     _numeric(order_lines, [ordered], "order_lines")
     shipped_units = pd.to_numeric(order_lines[shipped], errors="coerce")
     if shipped_units.isna().any() or (shipped_units < 0).any():
@@ -358,10 +361,10 @@ def service_kpis(
     grace = int(_number(grace_days, "grace_days"))
     try:
         req = pd.to_datetime(order_lines[requested_date])
-        shp = pd.to_datetime(order_lines[ship_date])
+        shp = pd.to_datetime(order_lines[shipped_date])
     except (ValueError, TypeError) as exc:
         raise ValueError(
-            f"order_lines[{requested_date!r}] and [{ship_date!r}] must be dates "
+            f"order_lines[{requested_date!r}] and [{shipped_date!r}] must be dates "
             "(e.g. '2025-03-01'); a missing ship date means not shipped."
         ) from exc
     if req.isna().any():
@@ -922,7 +925,7 @@ def excess_and_obsolete(
     stock: pd.DataFrame,
     *,
     months_of_cover: float = 6,
-    on_hand: str = "on_hand_units",
+    on_hand: str = "on_hand",
     monthly_demand: str = "forward_monthly_demand",
     unit_cost: str = "unit_cost",
     end_of_life: str | None = None,
@@ -951,7 +954,7 @@ def excess_and_obsolete(
 
     Examples
     --------
-    >>> st = pd.DataFrame({"sku": ["a", "b", "c"], "on_hand_units": [100, 30, 40],
+    >>> st = pd.DataFrame({"sku": ["a", "b", "c"], "on_hand": [100, 30, 40],
     ...                    "forward_monthly_demand": [10, 10, 0], "unit_cost": [5, 5, 2],
     ...                    "eol": [False, False, True]})
     >>> eo = excess_and_obsolete(st, months_of_cover=6, end_of_life="eol")

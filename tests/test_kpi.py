@@ -184,8 +184,8 @@ def _lines():
         {
             "market": ["DE", "DE", "FR", "FR", "FR"],
             "requested_date": ["2025-03-01"] * 5,
-            "ship_date": ["2025-03-01", "2025-03-02", "2025-02-28", None, "2025-03-04"],
-            "ordered_units": [10, 10, 10, 10, 10],
+            "shipped_date": ["2025-03-01", "2025-03-02", "2025-02-28", None, "2025-03-04"],
+            "requested_units": [10, 10, 10, 10, 10],
             "shipped_units": [12, 10, 5, 0, 10],
         }
     )
@@ -298,7 +298,7 @@ def test_turns_times_days_of_supply_is_the_year():
 def test_excess_counts_only_stock_above_cover_and_obsolete_only_end_of_life():
     st = pd.DataFrame(
         {
-            "on_hand_units": [100, 50, 20],
+            "on_hand": [100, 50, 20],
             "forward_monthly_demand": [10, 0, 5],
             "unit_cost": [2.0, 3.0, 4.0],
             "eol": [False, False, True],
@@ -459,8 +459,8 @@ _PLAN = pd.DataFrame({"sku": ["a"], "units": [10.0], "revenue": [100.0]})
         (lambda: kpi.traffic_light(0.9, 0.95, tolerance=-1), "tolerance"),
         (lambda: kpi.traffic_light(float("nan"), 0.95), "NaN"),
         (lambda: kpi.rate_kpis(pd.DataFrame({"actual": [1.0]})), "missing column"),
-        (lambda: kpi.service_kpis(_lines().drop(columns="ship_date")), "ship_date"),
-        (lambda: kpi.service_kpis(_lines().assign(ordered_units=0)), "> 0"),
+        (lambda: kpi.service_kpis(_lines().drop(columns="shipped_date")), "shipped_date"),
+        (lambda: kpi.service_kpis(_lines().assign(requested_units=0)), "> 0"),
         (lambda: kpi.service_kpis(_lines().assign(shipped_units=-1)), ">= 0"),
         (lambda: kpi.service_kpis(_lines().iloc[0:0]), "empty"),
         (lambda: kpi.service_kpis(_lines().assign(requested_date="soon")), "dates"),
@@ -485,9 +485,7 @@ _PLAN = pd.DataFrame({"sku": ["a"], "units": [10.0], "revenue": [100.0]})
         (lambda: kpi.days_of_supply(100, 10, days=0), "days"),
         (
             lambda: kpi.excess_and_obsolete(
-                pd.DataFrame(
-                    {"on_hand_units": [1], "forward_monthly_demand": [1], "unit_cost": [1]}
-                ),
+                pd.DataFrame({"on_hand": [1], "forward_monthly_demand": [1], "unit_cost": [1]}),
                 months_of_cover=0,
             ),
             "months_of_cover",
