@@ -1077,9 +1077,12 @@ def _check_planning_inputs(inp: PlanningInputs):
             "(product, plant, unit_cost)."
         )
     markets = set(inp.demand["market"])
-    unknown = sorted(set(inp.lanes["market"]) - markets, key=str)
-    if unknown:
-        raise ValueError(f"lanes go to market(s) {unknown} that have no demand.")
+    unreached = sorted(markets - set(inp.lanes["market"]), key=str)
+    if unreached:
+        raise ValueError(
+            f"No lane reaches market(s) {unreached}: add rows to lanes "
+            "(plant, market, transport_cost) or drop their demand."
+        )
     plants = set(inp.production_cost["plant"])
     unknown = sorted(set(inp.lanes["plant"]) - plants, key=str)
     if unknown:
