@@ -1,0 +1,266 @@
+"""Load the Tallridge Cycles company: typed tables from the committed CSVs or a variant.
+
+The data folder is found relative to the package (``Path(sopcourse.__file__).parents[1]
+/ "datasets"``, the repository's ``datasets/``), never the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .schema import SCHEMA
+
+__all__ = ["Company", "load_company", "data_dir", "SEED_ENV", "write_tables", "coerce_table"]
+
+SEED_ENV = "SOPCOURSE_DATA_SEED"
+
+
+def data_dir() -> Path:
+    """The folder of the committed CSV files (``datasets/`` next to the package).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder is missing (the package is installed without the repository).
+
+    Examples
+    --------
+    >>> data_dir().name
+    'datasets'
+    """
+    import sopcourse
+
+    path = Path(sopcourse.__file__).resolve().parents[1] / "datasets"
+    if not (path / "products.csv").is_file():
+        raise FileNotFoundError(
+            f"The Tallridge Cycles data folder {path} is missing or incomplete. The course "
+            "expects the package installed from the repository (`pip install -e .` in the "
+            "repository root, as `make lab` does); or pass seed=1.. to generate a variant "
+            "in memory, or data_dir= to load a folder of your own."
+        )
+    return path
+
+
+@dataclass(repr=False)
+class Company:
+    """All tables of Tallridge Cycles, one attribute per table (see ``datasets/README.md``).
+
+    ``seed`` is the variant (0: the standard data); ``source`` says where the tables came
+    from. Tables a user's own data folder does not supply are ``None``.
+    """
+
+    products: pd.DataFrame | None = None
+    regions: pd.DataFrame | None = None
+    customers: pd.DataFrame | None = None
+    sales: pd.DataFrame | None = None
+    promotions: pd.DataFrame | None = None
+    orders: pd.DataFrame | None = None
+    forecast_snapshots: pd.DataFrame | None = None
+    pipeline: pd.DataFrame | None = None
+    npi: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    sales_plan: pd.DataFrame | None = None
+    plants: pd.DataFrame | None = None
+    work_centres: pd.DataFrame | None = None
+    routings: pd.DataFrame | None = None
+    items: pd.DataFrame | None = None
+    bom: pd.DataFrame | None = None
+    inventory: pd.DataFrame | None = None
+    scheduled_receipts: pd.DataFrame | None = None
+    planning_costs: pd.DataFrame | None = None
+    lanes: pd.DataFrame | None = None
+    financials: pd.DataFrame | None = None
+    budget: pd.DataFrame | None = None
+    seed: int | None = 0
+    source: str = ""
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables present, by name, in data-dictionary order."""
+        return {n: getattr(self, n) for n in SCHEMA if getattr(self, n) is not None}
+
+    def __repr__(self) -> str:
+        variant = "standard data" if self.seed == 0 else f"variant seed={self.seed}"
+        if self.seed is None:
+            variant = "your own data"
+        lines = [f"Tallridge Cycles ({variant}; {self.source})"]
+        for name, df in self.tables.items():
+            lines.append(f"  {name:<20} {len(df):>7,} rows  {SCHEMA[name].description}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:  # a readable table in Jupyter
+        rows = "".join(
+            f"<tr><td><code>{n}</code></td><td style='text-align:right'>{len(df):,}</td>"
+            f"<td style='text-align:left'>{SCHEMA[n].description}</td></tr>"
+            for n, df in self.tables.items()
+        )
+        head = self.__repr__().splitlines()[0]
+        return (
+            f"<p><b>{head}</b></p><table><tr><th>table</th><th>rows</th><th>what</th></tr>"
+            f"{rows}</table>"
+        )
+
+
+def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Type the columns of a table as the schema says (also used for generated tables).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"plant": ["P1"], "name": ["Apeldoorn"], "country": ["NL"]})
+    >>> coerce_table("plants", raw).dtypes.astype(str).tolist()
+    ['str', 'str', 'str']
+    """
+    table = SCHEMA[name]
+    out = {}
+    for col in table.columns:
+        s = df[col.name]
+        if col.dtype == "str":
+            out[col.name] = s.astype("str").where(s.notna()) if col.nullable else s.astype("str")
+        elif col.dtype == "category":
+            out[col.name] = pd.Categorical(s.where(s.notna()), categories=list(col.categories))
+        elif col.dtype == "int":
+            out[col.name] = pd.to_numeric(s).astype("int64")
+        elif col.dtype == "float":
+            out[col.name] = pd.to_numeric(s).astype("float64").round(4)
+        elif col.dtype == "money":
+            out[col.name] = pd.to_numeric(s).astype("float64").round(2)
+        elif col.dtype == "month":
+            if isinstance(s.dtype, pd.PeriodDtype):
+                out[col.name] = s
+            else:
+                out[col.name] = pd.to_datetime(s, format="%Y-%m").dt.to_period("M")
+        elif col.dtype == "date":
+            out[col.name] = pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[ns]")
+        elif col.dtype == "bool":
+            out[col.name] = s.astype("int64").astype(bool) if s.dtype != bool else s
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+def _format_column(s: pd.Series, dtype: str) -> pd.Series:
+    """Column as text, with a fixed format per type (deterministic CSV)."""
+    na = s.isna()
+    if dtype == "int":
+        txt = s.astype("int64").astype(str) if not na.any() else s.map(lambda v: f"{int(v)}")
+    elif dtype == "float":
+        txt = s.map(lambda v: f"{v:.4f}")
+    elif dtype == "money":
+        txt = s.map(lambda v: f"{v:.2f}")
+    elif dtype == "month":
+        txt = s.map(lambda p: f"{p.year:04d}-{p.month:02d}" if p is not pd.NaT else "")
+    elif dtype == "date":
+        txt = s.dt.strftime("%Y-%m-%d")
+    elif dtype == "bool":
+        txt = s.astype(int).astype(str)
+    else:
+        txt = s.astype(object).map(str)
+    txt = txt.astype(object)
+    txt[na.to_numpy()] = ""
+    return txt
+
+
+def write_tables(tables: dict[str, pd.DataFrame], folder) -> list[Path]:
+    """Write tables as CSV: UTF-8, ``\\n`` line endings, fixed number formats.
+
+    Returns the paths written. The same tables always give the same bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sopcourse.datasets.generate import generate
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     paths = write_tables({"plants": generate(0)["plants"]}, d)
+    ...     print(paths[0].read_text(encoding="utf-8").splitlines()[0])
+    plant,name,country
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        table = SCHEMA[name]
+        text = pd.DataFrame({c.name: _format_column(df[c.name], c.dtype) for c in table.columns})
+        path = folder / table.file
+        text.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def read_table(name: str, folder) -> pd.DataFrame:
+    """Read one CSV of the schema from ``folder`` and type it (no validation)."""
+    path = Path(folder) / SCHEMA[name].file
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    return coerce_table(name, df)
+
+
+def _seed_from_env() -> int:
+    raw = os.environ.get(SEED_ENV, "").strip()
+    if not raw:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(
+            f"The environment variable {SEED_ENV} must be an integer (the data variant), "
+            f"not {raw!r}; unset it for the standard data."
+        ) from None
+
+
+def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = None) -> Company:
+    """Load Tallridge Cycles: every table, typed (months as ``Period[M]``, dates as
+    ``Timestamp``, categories as ``category``).
+
+    Parameters
+    ----------
+    seed : int, optional
+        The data variant. ``None`` reads ``$SOPCOURSE_DATA_SEED`` (unset or empty: the
+        standard data, seed 0, read from the committed CSV files; the grader sets it to
+        switch a submission onto a variant). Any other integer generates that variant in
+        memory: same products, plants and structure, other numbers.
+    data_dir : path, optional
+        Load your own data folder instead (checked first with
+        :func:`sopcourse.datasets.validate_data`; a ``ValueError`` lists every problem).
+
+    Returns
+    -------
+    Company
+        One attribute per table, plus ``seed`` and ``source``.
+
+    Examples
+    --------
+    >>> company = load_company(seed=0)
+    >>> company.sales[["month", "sku", "region", "shipped_units"]].dtypes.astype(str).tolist()
+    ['period[M]', 'str', 'str', 'int64']
+    >>> str(company.sales["month"].min()), str(company.sales["month"].max())
+    ('2022-01', '2025-12')
+    """
+    if data_dir is not None:
+        from .validate import validate_data
+
+        folder = Path(data_dir)
+        report = validate_data(folder)
+        if not report.ok:
+            raise ValueError(
+                f"The data folder {folder} has {len(report.errors)} problem(s):\n"
+                + report.text(warnings=False)
+            )
+        tables = {n: read_table(n, folder) for n in SCHEMA if (folder / SCHEMA[n].file).is_file()}
+        return Company(**tables, seed=None, source=str(folder))
+    if seed is None:
+        seed = _seed_from_env()
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be an integer (0 = the standard data), not {seed!r}.")
+    seed = int(seed)
+    if seed == 0:
+        folder = globals()["data_dir"]()
+        tables = {n: read_table(n, folder) for n in SCHEMA}
+        return Company(**tables, seed=0, source=str(folder))
+    from .generate import generate
+
+    return Company(**generate(seed), seed=seed, source="generated in memory")
+
+
+assert [f.name for f in fields(Company)][: len(SCHEMA)] == list(SCHEMA)
