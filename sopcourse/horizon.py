@@ -780,8 +780,11 @@ def planning_gap(
     return table
 
 
-def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", ax=None):
-    """Bar chart of top-down against bottom-up plans by item, with the gap labelled.
+def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", max_items: int = 12, ax=None):
+    """Bar chart of top-down against bottom-up plans by item, with the total gap in the title.
+
+    Items beyond the ``max_items`` with the largest absolute gap are pooled into one
+    ``"others"`` pair of bars, so that the chart stays readable (and quick to draw).
 
     Examples
     --------
@@ -793,9 +796,16 @@ def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", ax=None):
     >>> plt.close("all")
     """
     _require_columns(gap, ["top_down", "bottom_up"], "gap")
+    max_items = _positive_int(max_items, "max_items")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5))
-    rows = gap.drop(index="total", errors="ignore")
+    rows = gap.drop(index="total", errors="ignore")[["top_down", "bottom_up"]]
+    if len(rows) > max_items:
+        order = (rows["top_down"] - rows["bottom_up"]).abs().sort_values(ascending=False).index
+        kept = rows.loc[order[: max_items - 1]]
+        others = rows.loc[order[max_items - 1 :]].sum().rename("others")
+        rows = pd.concat([kept, others.to_frame().T])
+        rows.index.name = gap.index.name
     x = np.arange(len(rows))
     ax.bar(x - 0.2, rows["top_down"], width=0.4, label="top-down", color="#1f4e79")
     ax.bar(x + 0.2, rows["bottom_up"], width=0.4, label="bottom-up", color="#e07b39")
