@@ -40,7 +40,9 @@ _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
-_UID_BASE = 100_000
+_UID_BASE = 1 << 24  # job users: 16777216 + random, far above real and subordinate uids
+_UID_SPAN = 1 << 29
+_PR_SET_CHILD_SUBREAPER = 36
 
 # -- plain data ------------------------------------------------------------------------
 
@@ -236,6 +238,8 @@ def _isolate(hide_paths, uid, staging):
             ok = False
     else:
         ok = libc.unshare(flags) == 0
+        if not ok and libc.unshare(_CLONE_NEWNET) == 0:
+            report["network"] = "isolated"
     if ok:
         report["network"] = "isolated"
         if libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) == 0:
@@ -251,12 +255,26 @@ def _isolate(hide_paths, uid, staging):
             exposed = False
     else:
         exposed = False
-    if os.geteuid() == 0 and uid and exposed:
+    needed = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.dirname(__file__))}
+    if os.geteuid() == 0 and uid and (exposed or _reachable_by_others(needed)):
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
         report["user"] = f"uid {uid}"
     return report
+
+
+def _reachable_by_others(paths) -> bool:
+    """True when every folder on the way to each path lets other users through."""
+    for path in paths:
+        parts = os.path.realpath(path).split(os.sep)
+        for k in range(2, len(parts) + 1):
+            try:
+                if not os.stat(os.sep.join(parts[:k])).st_mode & 0o001:
+                    return False
+            except OSError:
+                return False
+    return True
 
 
 def _vm_size() -> int:
@@ -268,6 +286,79 @@ def _vm_size() -> int:
     except OSError:
         pass
     return 0
+
+
+class CellTimeout(BaseException):  # noqa: N818 - shown to students as "CellTimeout: ..."
+    """Raised in a cell that runs past its time limit (not an Exception: harder to swallow)."""
+
+
+def _ppids() -> dict:
+    """pid -> parent pid of every process (from /proc)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+                out[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict = {}
+    for pid, ppid in _ppids().items():
+        children.setdefault(ppid, []).append(pid)
+    out, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _reap(block_seconds: float = 0.0) -> bool:
+    """Reap finished children; True when this process has no child left at all."""
+    end = time.monotonic() + block_seconds
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        except InterruptedError:  # pragma: no cover - retried
+            continue
+        if pid == 0:
+            if time.monotonic() >= end:
+                return False
+            time.sleep(0.002)
+
+
+def _kill_descendants(own_user: bool, seconds: float = 10.0) -> bool:
+    """SIGKILL every process the student's code started, wait for them; True when none is left.
+
+    The notebook process is a child subreaper, so processes orphaned below it (a double
+    fork, ``setsid``) come back to it: "no child left" means "no descendant left". When
+    the job runs as a user of its own, ``kill(-1)`` also reaches anything that escaped.
+    """
+    if _reap():
+        return True
+    end = time.monotonic() + seconds
+    me = os.getpid()
+    while time.monotonic() < end:
+        if own_user:
+            try:
+                os.kill(-1, signal.SIGKILL)  # every process of this job's user but this one
+            except OSError:
+                pass
+        for pid in _descendants(me):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if _reap(0.05):
+            return True
+    return False
 
 
 def _child(req, req_fd, out_fd):
@@ -284,6 +375,7 @@ def _child(req, req_fd, out_fd):
             view = view[os.write(out_fd, view) :]
 
     os.setsid()
+    _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     with os.fdopen(req_fd, "rb") as fh:
         spec = json.loads(fh.read().decode())
     workdir = req["workdir"]
@@ -291,6 +383,7 @@ def _child(req, req_fd, out_fd):
     if uid:
         os.chown(workdir, uid, uid)
     report = _isolate(spec.get("hide", []), uid, req["staging"])
+    own_user = bool(uid) and os.getuid() == uid
     os.chdir(workdir)
     limits = spec["limits"]
     lim = resource
@@ -339,8 +432,30 @@ def _child(req, req_fd, out_fd):
     }
     saved_events = {k: list(v) for k, v in shell.events.callbacks.items()}
 
+    too_long = f"the cell ran longer than {limits['cell_seconds']:g} s"
+    extracting = False
+    user_ns = shell.user_ns
+
+    def raise_in_cell(frame, event, arg):
+        if frame.f_globals is user_ns:
+            if event in ("line", "return", "exception"):
+                raise CellTimeout(too_long)
+            return raise_in_cell
+        return None
+
     def on_alarm(signum, frame):
-        raise TimeoutError(f"the cell ran longer than {limits['cell_seconds']} s")
+        _kill_descendants(own_user, seconds=1)  # a fork bomb must not starve what follows
+        signal.setitimer(signal.ITIMER_REAL, 1)  # again, in case the exception is swallowed
+        if extracting or (frame is not None and frame.f_globals is user_ns):
+            raise CellTimeout(too_long)
+        # In library code the exception could be lost (Python ignores exceptions raised in
+        # os.fork's at-fork hooks, where a fork loop spends most of its time): raise it
+        # at the next line of the cell's own code instead.
+        sys.settrace(raise_in_cell)
+        while frame is not None:
+            if frame.f_globals is user_ns:
+                frame.f_trace, frame.f_trace_lines = raise_in_cell, True
+            frame = frame.f_back
 
     signal.signal(signal.SIGALRM, on_alarm)
     for i, step in enumerate(spec["steps"]):
@@ -351,7 +466,7 @@ def _child(req, req_fd, out_fd):
         shell.custom_exceptions = ()
         err = None
         t0 = time.perf_counter()
-        signal.alarm(int(limits["cell_seconds"]))
+        signal.setitimer(signal.ITIMER_REAL, float(limits["cell_seconds"]))
         try:
             res = shell.run_cell(step["code"], store_history=False, silent=False)
             exc = res.error_in_exec or res.error_before_exec
@@ -360,14 +475,22 @@ def _child(req, req_fd, out_fd):
         except BaseException as exc:  # noqa: BLE001
             err = f"{type(exc).__name__}: {str(exc)[:300]}"
         finally:
-            signal.alarm(0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.settrace(None)
         if os.getpid() != main_pid:
             os._exit(0)
+        # Nothing a cell started may outlive it: it would hold the job's process and
+        # memory limits (a fork bomb makes every later cell fail) or tamper with later cells.
+        if not _kill_descendants(own_user):
+            err = err or "processes started by the cell could not be stopped"
+            send({"e": "done", "i": i, "error": err, "seconds": None})
+            os._exit(1)
         send({"e": "done", "i": i, "error": err, "seconds": round(time.perf_counter() - t0, 3)})
         for qid, names in (step.get("extract") or {}).items():
             values = {}
             for name in names:
-                signal.alarm(int(limits["cell_seconds"]))
+                extracting = True
+                signal.setitimer(signal.ITIMER_REAL, float(limits["cell_seconds"]))
                 try:
                     value = shell.user_ns.get(name, Ellipsis)
                     if value is Ellipsis:
@@ -377,7 +500,8 @@ def _child(req, req_fd, out_fd):
                 except BaseException as exc:  # noqa: BLE001
                     values[name] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
                 finally:
-                    signal.alarm(0)
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    extracting = False
             try:
                 send({"e": "answers", "q": qid, "values": values})
             except (ValueError, TypeError):
@@ -399,10 +523,15 @@ def _process_count() -> int:
     return n * 4 + 64  # threads count too
 
 
-def _sweep(uid, pid):
-    """Kill everything the job left behind: all processes of its user (or its group)."""
+def _sweep(uid, pid, jobs=()):
+    """Kill everything a job left behind and reap it.
+
+    Its user's processes (when it ran as a user of its own), its session, and every
+    child of the zygote that is not a running job: the zygote is a child subreaper, so
+    orphans of a finished job (a double fork, ``setsid``) are its children.
+    """
     if uid and os.geteuid() == 0:
-        for _ in range(5):
+        for _ in range(3):
             helper = os.fork()
             if helper == 0:
                 try:
@@ -416,6 +545,36 @@ def _sweep(uid, pid):
             os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
+    keep = set(jobs) - {pid}
+    for _ in range(100):
+        strays = [p for p, pp in _ppids().items() if pp == os.getpid() and p not in keep]
+        if not strays:
+            return
+        for p in strays:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
+        _reap_except(keep)
+
+
+def _reap_except(keep) -> dict:
+    """Reap every finished child of the zygote; return {pid: True} for reaped job pids."""
+    reaped = {}
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return reaped
+        if pid == 0:
+            return reaped
+        if pid in keep:
+            reaped[pid] = True
+
+
+def _new_uid() -> int:
+    return _UID_BASE + int.from_bytes(os.urandom(4), "big") % _UID_SPAN
 
 
 def _zygote(fd: int, preload: list[str]) -> None:
@@ -429,16 +588,15 @@ def _zygote(fd: int, preload: list[str]) -> None:
     import IPython.core.interactiveshell  # noqa: F401
     import traitlets.config  # noqa: F401
 
+    _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     sock = socket.socket(fileno=fd)
-    jobs: dict = {}  # job -> (pid, uid)
+    jobs: dict = {}  # job -> (pid, uid, base); pid 0 once the job's process has ended
     while True:
-        for job, (pid, uid, base) in list(jobs.items()):
-            try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                done = pid
-            if done:
-                jobs[job] = (0, uid, base)
+        running = {pid for pid, _, _ in jobs.values() if pid}
+        for pid in _reap_except(running):
+            for job, (p, uid, base) in list(jobs.items()):
+                if p == pid:
+                    jobs[job] = (0, uid, base)
         ready, _, _ = select.select([sock], [], [], 0.2)
         if not ready:
             continue
@@ -454,6 +612,7 @@ def _zygote(fd: int, preload: list[str]) -> None:
             os.chmod(base, 0o711)
             req["workdir"] = os.path.join(base, "work")
             req["staging"] = os.path.join(base, "staging")
+            req["uid"] = _new_uid() if req.get("own_user", True) else None
             os.mkdir(req["workdir"], 0o700)
             os.mkdir(req["staging"], 0o700)
             pid = os.fork()
@@ -471,10 +630,11 @@ def _zygote(fd: int, preload: list[str]) -> None:
                     os._exit(1)
             for f in fds:
                 os.close(f)
-            jobs[req["job"]] = (pid, req.get("uid"), base)
+            jobs[req["job"]] = (pid, req["uid"], base)
         elif req["op"] == "kill":
             pid, uid, base = jobs.pop(req["job"], (0, None, None))
-            _sweep(uid, pid)
+            others = {p for p, _, _ in jobs.values() if p}
+            _sweep(uid, pid, others)
             if pid:
                 try:
                     os.waitpid(pid, 0)
@@ -611,10 +771,9 @@ class Sandbox:
         with self._lock:
             self._counter += 1
             job = self._counter
-        uid = _UID_BASE + (os.getpid() % 20_000) * 100 + job % 100
         req_r, req_w = os.pipe()
         out_r, out_w = os.pipe()
-        msg = json.dumps({"op": "run", "job": job, "uid": uid}).encode()
+        msg = json.dumps({"op": "run", "job": job}).encode()
         with self._lock:
             socket.send_fds(self.sock, [msg], [req_r, out_w])
         os.close(req_r)
