@@ -950,6 +950,9 @@ class PlanningInputs:
     component_cost : DataFrame, optional
         ``component``, ``unit_cost`` (only used by scenarios that change it; the
         production cost already includes materials).
+    fixed_cost : float
+        Fixed cost of the horizon (e.g. an extra shift's crew), added to the total cost
+        and subtracted from profit; it does not change the plan.
     """
 
     demand: pd.DataFrame
@@ -962,6 +965,7 @@ class PlanningInputs:
     component_supply: pd.DataFrame | None = None
     initial_inventory: pd.DataFrame | None = None
     component_cost: pd.DataFrame | None = None
+    fixed_cost: float = 0.0
 
     def copy(self) -> PlanningInputs:
         """A deep copy (scenarios change a copy, never the base)."""
@@ -1000,8 +1004,9 @@ class BalancingPlan:
         ``component``, ``period``, ``available`` (cumulative), ``used`` (cumulative),
         ``shadow_price`` (cost saved per extra unit arriving by that period).
     costs : Series
-        ``production``, ``transport``, ``holding``, ``lost_sales``, ``total``; with prices
-        also ``revenue`` and ``profit`` (revenue minus production, transport and holding).
+        ``production``, ``transport``, ``holding``, ``lost_sales``, ``fixed``, ``total``;
+        with prices also ``revenue`` and ``profit`` (revenue minus production, transport,
+        holding and fixed costs).
     lp : LPResult
     """
 
@@ -1330,11 +1335,14 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
             sum(r.lost_sales_cost * val[U[r.product, r.market, r.period]] for r in d.itertuples())
         ),
     }
+    costs["fixed"] = float(inputs.fixed_cost)
     costs["total"] = sum(costs.values())
     if "price" in d.columns:
         revenue = float((sales["served"].to_numpy() * d["price"].to_numpy()).sum())
         costs["revenue"] = revenue
-        costs["profit"] = revenue - costs["production"] - costs["transport"] - costs["holding"]
+        costs["profit"] = (
+            revenue - costs["production"] - costs["transport"] - costs["holding"] - costs["fixed"]
+        )
     return BalancingPlan(
         production=production,
         shipments=shipments,
