@@ -83,7 +83,7 @@ def _check_bass_parameters(p: float, q: float, m: float) -> None:
 # --------------------------------------------------------------------------- revenue
 def revenue_plan(
     units: pd.DataFrame,
-    net_prices: pd.DataFrame,
+    net_prices: pd.DataFrame | None,
     standard_costs: pd.DataFrame,
     *,
     by: Sequence[str] = ("family", "region"),
@@ -104,9 +104,10 @@ def revenue_plan(
     units : pandas.DataFrame
         Tidy unit plan with the ``value`` column and the key columns of the price and
         cost tables (e.g. family, region, month).
-    net_prices : pandas.DataFrame
+    net_prices : pandas.DataFrame or None
         Net price per unit, keyed by any columns it shares with ``units`` (e.g. family
-        and region).
+        and region); ``None`` when ``units`` already has the ``price`` column (as the
+        Tallridge ``sales_plan`` has ``plan_price``).
     standard_costs : pandas.DataFrame
         Standard cost per unit, keyed by any columns it shares with ``units`` (e.g.
         family).
@@ -133,10 +134,13 @@ def revenue_plan(
     _require_columns(units, [value, *by], "units")
     _check_nonnegative(units[value], f"units[{value!r}]")
     table = units.copy()
-    for frame, column, label in (
-        (net_prices, price, "net_prices"),
-        (standard_costs, cost, "standard_costs"),
-    ):
+    lookups = [(standard_costs, cost, "standard_costs")]
+    if net_prices is None:
+        _require_columns(units, [price], "units")
+        _check_nonnegative(units[price], f"units[{price!r}]")
+    else:
+        lookups.insert(0, (net_prices, price, "net_prices"))
+    for frame, column, label in lookups:
         _require_columns(frame, [column], label)
         _check_nonnegative(frame[column], f"{label}[{column!r}]")
         keys = [c for c in frame.columns if c in units.columns and c != column]
@@ -172,9 +176,9 @@ def weighted_pipeline(
     opportunities: pd.DataFrame,
     stage_probabilities: Mapping[str, float] | pd.Series | None = None,
     *,
-    amount: str = "amount",
+    amount: str = "value",
     stage: str = "stage",
-    probability: str = "probability",
+    probability: str = "stage_probability",
 ) -> pd.DataFrame:
     """Weight each open opportunity by its probability of being won.
 
@@ -186,7 +190,8 @@ def weighted_pipeline(
     Parameters
     ----------
     opportunities : pandas.DataFrame
-        One row per open opportunity, with ``amount`` and ``stage`` (or ``probability``).
+        One row per open opportunity, with the ``amount`` column (default ``value``, in
+        EUR) and ``stage`` (or the ``probability`` column, default ``stage_probability``).
     stage_probabilities : mapping or Series, optional
         Win probability of each stage (fractions); when given it overrides the
         ``probability`` column.
@@ -200,7 +205,7 @@ def weighted_pipeline(
     --------
     Freshworks CRM's example: six deals in Negotiation (70 %) worth 12,285 in all.
 
-    >>> deals = pd.DataFrame({"amount": [3950, 3060, 1460, 1340, 1285, 1190],
+    >>> deals = pd.DataFrame({"value": [3950, 3060, 1460, 1340, 1285, 1190],
     ...                       "stage": ["Negotiation"] * 6})
     >>> float(weighted_pipeline(deals, {"Negotiation": 0.7})["weighted_amount"].sum().round(1))
     8599.5
@@ -230,10 +235,10 @@ def pipeline_by_month(
     opportunities: pd.DataFrame,
     stage_probabilities: Mapping[str, float] | pd.Series | None = None,
     *,
-    close: str = "expected_close",
-    amount: str = "amount",
+    close: str = "expected_close_month",
+    amount: str = "value",
     stage: str = "stage",
-    probability: str = "probability",
+    probability: str = "stage_probability",
     by_stage: bool = False,
 ) -> pd.DataFrame:
     """Time-phase the weighted pipeline by expected close month.
@@ -248,8 +253,8 @@ def pipeline_by_month(
 
     Examples
     --------
-    >>> opps = pd.DataFrame({"amount": [100.0, 200.0, 50.0], "stage": ["quote", "won?", "quote"],
-    ...     "expected_close": ["2025-03-10", "2025-03-28", "2025-04-02"]})
+    >>> opps = pd.DataFrame({"value": [100.0, 200.0, 50.0], "stage": ["quote", "won?", "quote"],
+    ...     "expected_close_month": ["2025-03", "2025-03", "2025-04"]})
     >>> pipeline_by_month(opps, {"quote": 0.5, "won?": 0.9})["weighted_amount"].tolist()
     [230.0, 25.0]
     """
@@ -258,9 +263,13 @@ def pipeline_by_month(
         opportunities, stage_probabilities, amount=amount, stage=stage, probability=probability
     )
     try:
-        weighted["month"] = pd.to_datetime(weighted[close]).dt.to_period("M")
+        closes = weighted[close]
+        if isinstance(closes.dtype, pd.PeriodDtype):
+            weighted["month"] = closes.dt.asfreq("M")
+        else:
+            weighted["month"] = pd.to_datetime(closes.astype(str)).dt.to_period("M")
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{close} must hold dates such as '2025-03-15'.") from exc
+        raise ValueError(f"{close} must hold months such as '2025-03'.") from exc
     if weighted["month"].isna().any():
         raise ValueError(f"{close} has missing dates: every open opportunity needs one.")
     keys = ["month", stage] if by_stage else ["month"]
@@ -280,8 +289,8 @@ def calibrate_win_rates(
     stages: Sequence[str],
     assumed: Mapping[str, float] | pd.Series | None = None,
     *,
-    stage: str = "furthest_stage",
-    won: str = "won",
+    stage: str = "stage",
+    outcome: str = "status",
     confidence: float = 0.9,
 ) -> pd.DataFrame:
     """Win rate of each pipeline stage, measured on closed (won or lost) opportunities.
@@ -298,7 +307,8 @@ def calibrate_win_rates(
     Parameters
     ----------
     closed : pandas.DataFrame
-        One row per closed opportunity: the furthest stage it reached and whether it was won.
+        One row per closed opportunity: the furthest (last) stage it reached and its
+        outcome: ``"won"`` / ``"lost"`` or True / False.
     stages : sequence of str
         The open stages in order, earliest first.
     assumed : mapping or Series, optional
@@ -314,29 +324,36 @@ def calibrate_win_rates(
 
     Examples
     --------
-    >>> closed = pd.DataFrame({"furthest_stage": ["lead", "lead", "quote", "quote"],
-    ...                        "won": [False, False, True, False]})
+    >>> closed = pd.DataFrame({"stage": ["lead", "lead", "quote", "quote"],
+    ...                        "status": ["lost", "lost", "won", "lost"]})
     >>> calibrate_win_rates(closed, ["lead", "quote"])["win_rate"].tolist()
     [0.25, 0.5]
     """
-    _require_columns(closed, [stage, won], "closed")
+    _require_columns(closed, [stage, outcome], "closed")
     stages = list(stages)
     if not stages or len(set(stages)) != len(stages):
         raise ValueError("stages must list each open stage once, earliest first.")
-    unknown = sorted(set(closed[stage]) - set(stages))
+    unknown = sorted(set(closed[stage].astype(str)) - set(stages))
     if unknown:
         raise ValueError(f"closed has stage(s) {unknown} that are not in stages; add them.")
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1, e.g. 0.9.")
-    outcome = closed[won]
-    if outcome.isna().any() or not set(pd.unique(outcome)) <= {True, False}:
-        raise ValueError(f"{won} must be True (won) or False (lost) for every opportunity.")
-    rank = closed[stage].map({s: i for i, s in enumerate(stages)}).to_numpy()
-    outcome = outcome.astype(bool).to_numpy()
+    result = closed[outcome]
+    if pd.api.types.is_bool_dtype(result):
+        won_flags = result.astype(bool)
+    else:
+        won_flags = result.astype(str).str.lower().map({"won": True, "lost": False})
+    if won_flags.isna().any():
+        raise ValueError(
+            f"{outcome} must be 'won' or 'lost' (or True / False) for every row: "
+            "keep only closed opportunities."
+        )
+    outcome_flags = won_flags.to_numpy(dtype=bool)
+    rank = closed[stage].astype(str).map({s: i for i, s in enumerate(stages)}).to_numpy()
     rows = []
     for i, name in enumerate(stages):
         reached = rank >= i
-        n, k = int(reached.sum()), int((reached & outcome).sum())
+        n, k = int(reached.sum()), int((reached & outcome_flags).sum())
         if n:
             ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
             rows.append((name, n, k, k / n, ci.low, ci.high))
@@ -369,11 +386,18 @@ def bass_cumulative(t, p: float, q: float) -> np.ndarray:
     return (1 - decay) / (1 + (q / p) * decay)
 
 
-def bass_curve(p: float, q: float, m: float, periods: int, *, start: int = 1) -> pd.DataFrame:
+def bass_curve(
+    p: float, q: float, m: float, periods: int, *, start: int = 1, form: str = "continuous"
+) -> pd.DataFrame:
     """Adoptions per period and cumulative adoptions of the Bass model.
 
-    Period :math:`t` covers the interval :math:`(t-1, t]`, so its adoptions are
-    :math:`n_t = m\\,[F(t) - F(t-1)]`; the cumulative adoptions are :math:`N_t = m F(t)`.
+    ``form="continuous"``: period :math:`t` covers the interval :math:`(t-1, t]`, so its
+    adoptions are :math:`n_t = m\\,[F(t) - F(t-1)]` and the cumulative adoptions are
+    :math:`N_t = m F(t)`.
+
+    ``form="discrete"``: Bass's (1969) difference equation, the form his OLS regression
+    estimates, :math:`n_t = \\left(p + q \\frac{N_{t-1}}{m}\\right)(m - N_{t-1})` with
+    :math:`N_0 = 0`.
 
     Parameters
     ----------
@@ -387,6 +411,8 @@ def bass_curve(p: float, q: float, m: float, periods: int, *, start: int = 1) ->
         Number of periods to return.
     start : int
         Number of the first period returned (1 = the launch period).
+    form : {"continuous", "discrete"}
+        Bucketed continuous-time curve (default) or Bass's discrete recursion.
 
     Returns
     -------
@@ -402,8 +428,19 @@ def bass_curve(p: float, q: float, m: float, periods: int, *, start: int = 1) ->
     _check_bass_parameters(p, q, m)
     if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
         raise ValueError(f"periods must be a whole number >= 1, got {periods!r}.")
-    t = np.arange(start - 1, start + periods, dtype=float)
-    cumulative = m * bass_cumulative(np.clip(t, 0, None), p, q)
+    if form not in ("continuous", "discrete"):
+        raise ValueError(f"form must be 'continuous' or 'discrete', got {form!r}.")
+    if isinstance(start, bool) or not isinstance(start, int | np.integer) or start < 1:
+        raise ValueError(f"start must be a whole number >= 1, got {start!r}.")
+    if form == "continuous":
+        t = np.arange(start - 1, start + periods, dtype=float)
+        cumulative = m * bass_cumulative(t, p, q)
+    else:
+        levels = [0.0]
+        for _ in range(start + periods - 1):
+            previous = levels[-1]
+            levels.append(previous + (p + q * previous / m) * (m - previous))
+        cumulative = np.array(levels[start - 1 :])
     index = pd.RangeIndex(start, start + periods, name="period")
     return pd.DataFrame(
         {"adoptions": np.diff(cumulative), "cumulative": cumulative[1:]}, index=index
