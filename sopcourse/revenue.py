@@ -112,7 +112,8 @@ def revenue_plan(
         Standard cost per unit, keyed by any columns it shares with ``units`` (e.g.
         family).
     by : sequence of str
-        Columns to group the plan by; ``()`` gives one total row.
+        Columns to group the plan by, from ``units`` or from the price or cost table
+        (e.g. ``family`` from the product master); ``()`` gives one total row.
 
     Returns
     -------
@@ -131,7 +132,7 @@ def revenue_plan(
     1   road  10000.0        4000.0
     """
     by = list(by)
-    _require_columns(units, [value, *by], "units")
+    _require_columns(units, [value], "units")
     _check_nonnegative(units[value], f"units[{value!r}]")
     table = units.copy()
     lookups = [(standard_costs, cost, "standard_costs")]
@@ -150,12 +151,19 @@ def revenue_plan(
             )
         if frame.duplicated(keys).any():
             raise ValueError(f"{label} has several rows for the same {keys}: keep one.")
-        table = table.merge(frame[[*keys, column]], on=keys, how="left")
+        extra = [c for c in by if c in frame.columns and c not in table.columns and c not in keys]
+        table = table.merge(frame[[*keys, column, *extra]], on=keys, how="left")
         missing = table.loc[table[column].isna(), keys].drop_duplicates()
         if len(missing):
             raise ValueError(
                 f"{label} has no {column} for {missing.to_dict('records')[:3]}; add those rows."
             )
+    missing_by = [c for c in by if c not in table.columns]
+    if missing_by:
+        raise ValueError(
+            f"cannot group by {missing_by}: neither units nor the price and cost tables "
+            "have those columns."
+        )
     table["revenue"] = table[value] * table[price]
     table["cost_of_goods"] = table[value] * table[cost]
     columns = [value, "revenue", "cost_of_goods"]
