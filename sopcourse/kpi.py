@@ -702,7 +702,7 @@ def plot_cash_cycle(what_if: pd.DataFrame, *, ax=None):
         )
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
     ax.set_xlabel("days from paying for stock (0 = goods received)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     ax.set_title("Cash-to-cash cycle = DIO + DSO - DPO")
     return ax
 
@@ -1189,10 +1189,13 @@ def variance_bridge(
     )
 
 
-def plot_variance_bridge(bridge: pd.Series, *, value_label: str = "Revenue (EUR)", ax=None):
+def plot_variance_bridge(
+    bridge: pd.Series, *, value_label: str = "Revenue (EUR)", zoom: bool = True, ax=None
+):
     """Waterfall chart of a :func:`variance_bridge`: plan, volume, mix, price, actual.
 
-    Green steps raise the value, red steps lower it; the last bar is the actual.
+    Green steps raise the value, red steps lower it; the last bar is the actual. Each step
+    is labelled with its signed value.
 
     Parameters
     ----------
@@ -1200,6 +1203,9 @@ def plot_variance_bridge(bridge: pd.Series, *, value_label: str = "Revenue (EUR)
         The output of :func:`variance_bridge` (index plan, volume, mix, price, actual).
     value_label : str
         Y-axis label with its unit.
+    zoom : bool
+        Start the y-axis just below the lowest level instead of at 0, so that steps
+        small against the total stay visible (the axis label then says so).
 
     Returns
     -------
@@ -1235,6 +1241,21 @@ def plot_variance_bridge(bridge: pd.Series, *, value_label: str = "Revenue (EUR)
         }
     )
     ax = waterfall(steps, total_label="Actual", ylabel=value_label, ax=ax)
+    levels = np.cumsum(steps.to_numpy(dtype=float))
+    for i, change in enumerate(steps.to_numpy(dtype=float)[1:], start=1):
+        ax.annotate(
+            f"{change:+,.3g}",
+            (i, max(levels[i - 1], levels[i])),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+    low, high = float(levels.min()), float(levels.max())
+    if zoom and low > 0:
+        span = max(high - low, 1e-9 * max(abs(high), 1.0))
+        ax.set_ylim(max(0.0, low - 1.5 * span), high + 0.5 * span)
+        ax.set_ylabel(f"{value_label} (axis does not start at 0)")
     ax.set_xlabel("plan-to-actual bridge (steps: actual - plan)")
     return ax
 

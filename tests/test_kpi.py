@@ -434,10 +434,14 @@ def test_charts_return_axes_with_unit_labels_and_never_show(monkeypatch):
     monkeypatch.setattr(plt, "show", no_show)
     plan = pd.DataFrame({"sku": ["a", "b"], "units": [50.0, 50.0], "revenue": [500.0, 1000.0]})
     actual = pd.DataFrame({"sku": ["a", "b"], "units": [30.0, 80.0], "revenue": [330.0, 1500.0]})
-    ax = kpi.plot_variance_bridge(kpi.variance_bridge(plan, actual), value_label="Revenue (EUR)")
-    assert ax.get_ylabel() == "Revenue (EUR)"
+    bridge = kpi.variance_bridge(plan, actual)
+    ax = kpi.plot_variance_bridge(bridge, value_label="Revenue (EUR)", zoom=False)
+    assert ax.get_ylabel() == "Revenue (EUR)" and ax.get_ylim()[0] <= 0
     heights = [p.get_height() for p in ax.patches]
     assert heights[-1] == pytest.approx(1830)  # the closing bar is the actual
+    ax = kpi.plot_variance_bridge(bridge, value_label="Revenue (EUR)")
+    assert ax.get_ylim()[0] > 0 and "does not start at 0" in ax.get_ylabel()
+    assert ax.get_ylim()[0] < min(1500, 1830)  # every level stays in view
     ax = kpi.plot_cash_cycle(kpi.working_capital_what_if(**ROUTE66, inventory_reduction=0.1))
     assert "days" in ax.get_xlabel() and len(ax.get_yticklabels()) == 2
     table = pd.DataFrame({1: [5.0, -3.0]}, index=pd.Index(["a", "b"], name="family"))
