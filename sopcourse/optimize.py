@@ -19,6 +19,7 @@ the currency of the margins and costs.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ __all__ = [
     "balancing_plan",
     "example_planning_inputs",
     "plot_shadow_prices",
+    "product_mix_inputs",
+    "planning_inputs_from_company",
 ]
 
 _TOL = 1e-7
@@ -1442,5 +1445,286 @@ def example_planning_inputs(
         holding_cost=holding_cost,
         bom=bom if e_bikes else None,
         component_supply=component_supply if e_bikes else None,
+        component_cost=component_cost,
+    )
+
+
+# -- from the company tables ----------------------------------------------------------
+def _month(value) -> pd.Period:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        raise ValueError(f"{value!r} is not a month; write it as 'YYYY-MM'.")
+    try:
+        return pd.Period(value, freq="M")
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a month; write it as 'YYYY-MM'.") from None
+
+
+def _company_tables(company, names):
+    missing = [n for n in names if getattr(company, n, None) is None]
+    if missing:
+        raise ValueError(
+            f"The company data has no table(s) {missing}: load it with sop.load_company()."
+        )
+
+
+def _work_centre_hours(company) -> pd.DataFrame:
+    from .capacity import available_capacity
+
+    wc = company.work_centres
+    hours = available_capacity(
+        wc["hours_per_shift"],
+        shifts=wc["shifts"],
+        days=wc["days_per_month"],
+        units=wc["units"],
+        utilisation=wc["utilisation"],
+        efficiency=wc["efficiency"],
+    )
+    return pd.DataFrame(
+        {
+            "plant": wc["plant"].astype(str),
+            "work_centre": wc["work_centre"].astype(str),
+            "hours": hours.astype(float),
+        }
+    )
+
+
+def product_mix_inputs(company, plant: str = "P1", month="2026-05", *, kind: str = "bike") -> dict:
+    """The product-mix data of one plant and month of a company (e.g. Tallridge Cycles).
+
+    Margin is **throughput per unit**: the plan's average net price (weighted over the
+    markets) minus the material cost; labour and overhead are fixed within the month.
+    Capacity is each work centre's available hours (:func:`sopcourse.capacity.
+    available_capacity` of the ``work_centres`` table). The demand limit is the S&OP
+    plan's units for the month in all markets, as if this plant had to make them all.
+
+    Parameters
+    ----------
+    company : Company
+        From :func:`sopcourse.load_company`.
+    plant : str
+        The plant whose work centres are the resources.
+    month : str
+        The month of the S&OP plan (``'YYYY-MM'``).
+    kind : str
+        Which products (``products.kind``): ``"bike"`` by default.
+
+    Returns
+    -------
+    dict
+        ``margin``, ``usage`` (wide: product x work centre, hours per unit), ``capacity``,
+        ``max_demand``, ``price`` and ``material_cost`` (Series by product) : the
+        arguments of :func:`product_mix`.
+
+    Examples
+    --------
+    >>> import sopcourse as sop
+    >>> mix = product_mix_inputs(sop.load_company(), "P1", "2026-05")
+    >>> sorted(mix)
+    ['capacity', 'margin', 'material_cost', 'max_demand', 'price', 'usage']
+    >>> res = product_mix(mix["margin"], mix["usage"], mix["capacity"], mix["max_demand"])
+    >>> bool(res.resources["binding"].any())
+    True
+    """
+    _company_tables(company, ["products", "routings", "work_centres", "sales_plan"])
+    m = _month(month)
+    plan = company.sales_plan
+    plan = plan[(plan["version"] == "sop") & (plan["month"] == m)]
+    if plan.empty:
+        raise ValueError(
+            f"The S&OP plan has no rows for {m}; choose a month in "
+            f"{company.sales_plan['month'].min()}..{company.sales_plan['month'].max()}."
+        )
+    routes = company.routings[company.routings["plant"].astype(str) == plant]
+    if routes.empty:
+        raise ValueError(
+            f"Unknown plant {plant!r}; the routings have "
+            f"{sorted(company.routings['plant'].astype(str).unique())}."
+        )
+    products = company.products.set_index("sku")
+    skus = [s for s in products.index[products["kind"] == kind] if s in set(routes["sku"])]
+    plan = plan[plan["sku"].isin(skus)]
+    units = plan.groupby("sku")["plan_units"].sum()
+    revenue = (plan["plan_units"] * plan["plan_price"]).groupby(plan["sku"]).sum()
+    skus = [s for s in skus if units.get(s, 0) > 0]
+    price = (revenue[skus] / units[skus]).astype(float)
+    material = products.loc[skus, "material_cost"].astype(float)
+    usage = (
+        routes[routes["sku"].isin(skus)]
+        .pivot_table(
+            index="sku",
+            columns="work_centre",
+            values="hours_per_unit",
+            aggfunc="sum",
+            observed=True,
+        )
+        .reindex(skus)
+        .fillna(0.0)
+    )
+    usage.columns = usage.columns.astype(str)
+    usage.index.name = "product"
+    hours = _work_centre_hours(company)
+    capacity = hours[hours["plant"] == plant].set_index("work_centre")["hours"]
+    capacity = capacity[[c for c in capacity.index if c in usage.columns]]
+    usage = usage[list(capacity.index)]
+    return {
+        "margin": (price - material).rename("margin"),
+        "usage": usage,
+        "capacity": capacity.rename("capacity"),
+        "max_demand": units[skus].astype(float).rename("max_demand"),
+        "price": price.rename("price"),
+        "material_cost": material.rename("material_cost"),
+    }
+
+
+def planning_inputs_from_company(
+    company,
+    *,
+    start="2026-01",
+    months: int = 18,
+    kind: str = "bike",
+    component_supply: pd.DataFrame | None = None,
+    version: str = "sop",
+) -> PlanningInputs:
+    """The balancing-plan data of a company (e.g. Tallridge Cycles) over a horizon.
+
+    - demand: the plan's units and net price by product, market and month
+      (``sales_plan``, version ``sop``); lost-sales cost = the price (a lost sale loses
+      its revenue), so minimising cost maximises profit;
+    - production cost at each plant: material cost + routing hours x the plant's
+      ``cost_per_hour`` (labour is cheaper in P2);
+    - capacity: available hours of every work centre per month (regular time);
+    - lanes: ``lanes.cost_per_unit`` (transit time is ignored: a bucket is a month);
+    - holding cost: ``holding_rate`` / 12 x standard cost, per unit per month;
+    - opening stock: finished goods ``inventory.on_hand`` at each plant;
+    - materials: only when ``component_supply`` is given (columns ``component``,
+      ``period`` as 'YYYY-MM', ``quantity``): the bill of materials is limited to
+      those components.
+
+    Examples
+    --------
+    >>> import sopcourse as sop
+    >>> inp = planning_inputs_from_company(sop.load_company(), months=3)
+    >>> sorted(inp.demand["period"].unique())
+    ['2026-01', '2026-02', '2026-03']
+    >>> round(inp.solve().fill_rate, 2) > 0.5
+    True
+    """
+    _company_tables(
+        company,
+        [
+            "products",
+            "routings",
+            "work_centres",
+            "sales_plan",
+            "lanes",
+            "inventory",
+            "planning_costs",
+            "bom",
+            "items",
+        ],
+    )
+    if not isinstance(months, (int, np.integer)) or months < 1:
+        raise ValueError(f"months must be a whole number of months, 1 or more; got {months!r}.")
+    first = _month(start)
+    window = [str(first + i) for i in range(months)]
+    plan = company.sales_plan[company.sales_plan["version"] == version].copy()
+    if plan.empty:
+        raise ValueError(f"The sales plan has no version {version!r}.")
+    plan["period"] = plan["month"].astype(str)
+    plan = plan[plan["period"].isin(window)]
+    if plan.empty:
+        raise ValueError(f"The {version} plan has no months in {window[0]}..{window[-1]}.")
+    products = company.products.set_index("sku")
+    routes = company.routings.copy()
+    routes["plant"] = routes["plant"].astype(str)
+    routes["work_centre"] = routes["work_centre"].astype(str)
+    skus = [s for s in products.index[products["kind"] == kind] if s in set(routes["sku"])]
+    plan = plan[plan["sku"].isin(skus) & (plan["plan_units"] > 0)]
+    skus = [s for s in skus if s in set(plan["sku"])]
+    demand = pd.DataFrame(
+        {
+            "product": plan["sku"].astype(str).to_numpy(),
+            "market": plan["region"].astype(str).to_numpy(),
+            "period": plan["period"].to_numpy(),
+            "demand": plan["plan_units"].astype(float).to_numpy(),
+            "price": plan["plan_price"].astype(float).to_numpy(),
+            "family": products.loc[plan["sku"], "family"].astype(str).to_numpy(),
+        }
+    )
+    demand = demand.groupby(["product", "market", "period", "family"], as_index=False).agg(
+        demand=("demand", "sum"), price=("price", "mean")
+    )[["product", "market", "period", "demand", "price", "family"]]
+    routes = routes[routes["sku"].isin(skus)].rename(columns={"sku": "product"})
+    wc = company.work_centres.assign(
+        plant=company.work_centres["plant"].astype(str),
+        work_centre=company.work_centres["work_centre"].astype(str),
+    )
+    labour = routes.merge(wc[["plant", "work_centre", "cost_per_hour"]], how="left")
+    labour = (
+        (labour["hours_per_unit"] * labour["cost_per_hour"])
+        .groupby([labour["product"], labour["plant"]])
+        .sum()
+    )
+    production_cost = labour.rename("labour").reset_index()
+    production_cost["unit_cost"] = (
+        production_cost["product"].map(products["material_cost"]).astype(float)
+        + production_cost["labour"]
+    )
+    production_cost = production_cost[["product", "plant", "unit_cost"]]
+    params = company.planning_costs.set_index("parameter")["value"]
+    holding_rate = float(params.get("holding_rate", 0.2))
+    holding = (products.loc[skus, "standard_cost"].astype(float) * holding_rate / 12).rename(
+        "holding_cost"
+    )
+    lanes = company.lanes.rename(columns={"region": "market", "cost_per_unit": "transport_cost"})
+    lanes = lanes.assign(plant=lanes["plant"].astype(str), market=lanes["market"].astype(str))[
+        ["plant", "market", "transport_cost"]
+    ]
+    inv = company.inventory
+    inv = inv[inv["item"].isin(skus)]
+    initial = pd.DataFrame(
+        {
+            "product": inv["item"].astype(str),
+            "plant": inv["plant"].astype(str),
+            "quantity": inv["on_hand"].astype(float),
+        }
+    )
+    initial = initial.merge(production_cost[["product", "plant"]], how="inner")
+    bom = None
+    component_cost = None
+    if component_supply is not None:
+        _require_columns(component_supply, ["component", "period", "quantity"], "component_supply")
+        component_supply = component_supply.assign(period=component_supply["period"].astype(str))
+        comps = set(component_supply["component"])
+        b = company.bom[company.bom["parent"].isin(skus) & company.bom["component"].isin(comps)]
+        unknown = sorted(comps - set(company.bom["component"]))
+        if unknown:
+            raise ValueError(f"component_supply names unknown component(s) {unknown}.")
+        bom = pd.DataFrame(
+            {
+                "product": b["parent"].astype(str),
+                "component": b["component"].astype(str),
+                "quantity_per_unit": b["quantity"].astype(float),
+            }
+        )
+        items = company.items.set_index("item")
+        component_cost = pd.DataFrame(
+            {
+                "component": sorted(comps),
+                "unit_cost": [float(items.loc[c, "unit_cost"]) for c in sorted(comps)],
+            }
+        )
+    return PlanningInputs(
+        demand=demand,
+        production_cost=production_cost,
+        routings=routes[["product", "plant", "work_centre", "hours_per_unit"]].reset_index(
+            drop=True
+        ),
+        capacity=_work_centre_hours(company),
+        lanes=lanes.reset_index(drop=True),
+        holding_cost=holding,
+        bom=bom,
+        component_supply=component_supply,
+        initial_inventory=initial.reset_index(drop=True),
         component_cost=component_cost,
     )

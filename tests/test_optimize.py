@@ -390,7 +390,7 @@ def test_balancing_plan_conserves_units_and_respects_capacity_and_materials():
     assert (
         plan.capacity.loc[plan.capacity["utilisation"] < 0.999, "shadow_price"].abs().max() < 1e-6
     )
-    total = plan.costs[["production", "transport", "holding", "lost_sales"]].sum()
+    total = plan.costs[["production", "transport", "holding", "lost_sales", "fixed"]].sum()
     assert plan.total_cost == pytest.approx(total)
     assert plan.lp.objective == pytest.approx(plan.total_cost)
     assert plan.costs["profit"] == pytest.approx(
@@ -633,3 +633,57 @@ def test_infeasible_and_unbounded_errors_are_value_errors_naming_the_cause():
         )
     assert "capacity[plant3]" in str(err.value) or "minimum" in str(err.value)
     assert issubclass(UnboundedModelError, ValueError)
+
+
+# -- Tallridge Cycles data ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def company():
+    return sop.load_company()
+
+
+def test_tallridge_product_mix_respects_capacity_and_prices_the_binding_hours(company):
+    mix = sop.product_mix_inputs(company, "P1", "2026-05")
+    res = product_mix(mix["margin"], mix["usage"], mix["capacity"], mix["max_demand"])
+    used = mix["usage"].mul(res.plan["quantity"], axis=0).sum()
+    assert (used <= mix["capacity"] + 1e-6).all()
+    assert (res.plan["quantity"] <= mix["max_demand"] + 1e-6).all()
+    binding = res.resources[res.resources["binding"]]
+    assert len(binding) >= 1 and (binding["shadow_price"] > 0).any()
+    assert np.allclose(mix["margin"], mix["price"] - mix["material_cost"])
+
+
+def test_tallridge_planning_inputs_cover_the_horizon_and_solve(company):
+    supply = pd.DataFrame(
+        {"component": "BAT-500", "period": ["2026-01", "2026-02"], "quantity": [300.0, 300.0]}
+    )
+    inp = sop.planning_inputs_from_company(company, months=2, component_supply=supply)
+    assert sorted(inp.demand["period"].unique()) == ["2026-01", "2026-02"]
+    assert set(inp.bom["component"]) == {"BAT-500"}
+    plan = inp.solve()
+    assert (plan.materials["used"] <= plan.materials["available"] + 1e-6).all()
+    assert 0 < plan.fill_rate <= 1
+    assert set(plan.production["plant"]) <= {"P1", "P2"}
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda c: sop.product_mix_inputs(c, "P1", "2031-01"), "no rows"),
+        (lambda c: sop.product_mix_inputs(c, "P7", "2026-05"), "Unknown plant"),
+        (lambda c: sop.product_mix_inputs(c, "P1", "May"), "YYYY-MM"),
+        (lambda c: sop.planning_inputs_from_company(c, months=0), "months"),
+        (lambda c: sop.planning_inputs_from_company(c, start="2040-01"), "no months"),
+        (
+            lambda c: sop.planning_inputs_from_company(
+                c,
+                component_supply=pd.DataFrame(
+                    {"component": ["X"], "period": ["2026-01"], "quantity": [1.0]}
+                ),
+            ),
+            "unknown component",
+        ),
+    ],
+)
+def test_bad_company_arguments_raise_clear_errors(company, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(company)
