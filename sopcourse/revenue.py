@@ -300,6 +300,7 @@ def calibrate_win_rates(
     stage: str = "stage",
     outcome: str = "status",
     confidence: float = 0.9,
+    cumulative: bool = True,
 ) -> pd.DataFrame:
     """Win rate of each pipeline stage, measured on closed (won or lost) opportunities.
 
@@ -309,7 +310,11 @@ def calibrate_win_rates(
     .. math:: \\hat\\pi_s = \\frac{\\#\\{\\text{won and reached} \\ge s\\}}
                                   {\\#\\{\\text{reached} \\ge s\\}}
 
-    with a Wilson confidence interval (``scipy.stats.binomtest``). Compare it with the
+    (``cumulative=True``, the stage-to-close conversion rate: the right probability for an
+    open opportunity that is *now* at stage :math:`s`, since it may still move on). With
+    ``cumulative=False`` only the opportunities whose last stage was :math:`s` count: the
+    win rate of deals that closed straight from that stage. Each rate comes with a
+    Wilson confidence interval (``scipy.stats.binomtest``). Compare it with the
     probability the CRM assumes: a stage whose interval excludes it needs recalibrating.
 
     Parameters
@@ -323,6 +328,8 @@ def calibrate_win_rates(
         The stage probabilities in use, to compare with.
     confidence : float
         Confidence level of the interval.
+    cumulative : bool
+        Count an opportunity at every stage it passed (default) or only at its last stage.
 
     Returns
     -------
@@ -336,6 +343,8 @@ def calibrate_win_rates(
     ...                        "status": ["lost", "lost", "won", "lost"]})
     >>> calibrate_win_rates(closed, ["lead", "quote"])["win_rate"].tolist()
     [0.25, 0.5]
+    >>> calibrate_win_rates(closed, ["lead", "quote"], cumulative=False)["win_rate"].tolist()
+    [0.0, 0.5]
     """
     _require_columns(closed, [stage, outcome], "closed")
     stages = list(stages)
@@ -360,7 +369,7 @@ def calibrate_win_rates(
     rank = closed[stage].astype(str).map({s: i for i, s in enumerate(stages)}).to_numpy()
     rows = []
     for i, name in enumerate(stages):
-        reached = rank >= i
+        reached = rank >= i if cumulative else rank == i
         n, k = int(reached.sum()), int((reached & outcome_flags).sum())
         if n:
             ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")

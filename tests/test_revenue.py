@@ -207,6 +207,18 @@ def test_win_rates_count_an_opportunity_at_every_stage_it_passed():
     assert (rates["win_rate"] <= rates["ci_high"]).all()
 
 
+def test_win_rates_by_last_stage_count_each_opportunity_once():
+    closed = pd.DataFrame(
+        {
+            "stage": ["prospect"] * 4 + ["propose"] * 4 + ["commit"] * 2,
+            "status": ["lost"] * 4 + ["won", "lost", "lost", "lost"] + ["won", "won"],
+        }
+    )
+    rates = sop.calibrate_win_rates(closed, ["prospect", "propose", "commit"], cumulative=False)
+    assert rates["reached"].tolist() == [4, 4, 2]
+    assert rates["win_rate"].tolist() == pytest.approx([0.0, 0.25, 1.0])
+
+
 def test_win_rate_interval_narrows_with_more_history():
     small = pd.DataFrame({"stage": ["a"] * 10, "status": ["won"] * 5 + ["lost"] * 5})
     large = pd.concat([small] * 10, ignore_index=True)
