@@ -215,17 +215,30 @@ def build_steps(assignment: Assignment, submission=None):
 
 
 def run_with_recovery(sandbox: Sandbox, steps, seed, owner, attempts=3):
-    """Run; if the process dies or hangs in a cell, run again without that cell."""
+    """Run; if the process dies or hangs in a cell, run again without that cell.
+
+    All attempts together stay within the notebook time limit; when it is reached the
+    answers obtained so far are kept and the run is not repeated.
+    """
     steps = [dict(s) for s in steps]
     lost: dict = {}
     result = None
-    for _ in range(attempts):
-        result = sandbox.run(steps, seed)
+    budget = sandbox.limits.notebook_seconds
+    t0 = time.monotonic()
+    for n in range(1, attempts + 1):
+        attempt = sandbox.run(steps, seed, notebook_seconds=budget - (time.monotonic() - t0))
+        attempt.attempts = n
+        if result is not None and not attempt.answers and result.answers:
+            result.attempts = n
+            break  # the retry got nowhere (e.g. no time left): keep what the last run had
+        result = attempt
         if result.finished or result.failed_step is None:
             break
         k = result.failed_step
         lost[k] = result.reason
         steps[k] = {"code": "", "extract": steps[k]["extract"]}
+        if "notebook ran past" in result.reason or budget - (time.monotonic() - t0) < 2:
+            break
     return result, lost
 
 
@@ -400,6 +413,7 @@ def grade_one(assignment, sandbox, student, path, expected, seed, source_sha) ->
         record["notes"] = info["notes"] + [f"cell {k + 1}: {v}" for k, v in lost.items()]
         record["isolation"] = result.isolation
         record["run_seconds"] = result.seconds
+        record["attempts"] = result.attempts
         record["steps"] = len(steps)
         record["cell_errors"] = {
             str(k + 1): v["error"] for k, v in result.cells.items() if v["error"]
@@ -533,6 +547,18 @@ def _progress(done, total, t0, stream):
     stream.flush()
 
 
+def _remove_debris(out: Path, age_seconds: float = 60) -> None:
+    """Remove temp files an interrupted run left behind (``atomic_write``'s ``.*.tmp``)."""
+    now = time.time()
+    for folder in (out, out / "audit", out / "feedback"):
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else ():
+            try:
+                if now - tmp.stat().st_mtime > age_seconds:
+                    tmp.unlink()
+            except OSError:
+                pass
+
+
 def parse_shard(text):
     """Parse ``"3/8"`` into (3, 8).
 
@@ -616,6 +642,7 @@ def grade_folder(
         todo = todo[:stop_after]
     hide = [str(source.resolve().parent), str(Path(submissions).resolve()), str(out.resolve())]
     (out / "audit").mkdir(parents=True, exist_ok=True)
+    _remove_debris(out)
     lock = threading.Lock()
     t0 = time.time()
     done = 0

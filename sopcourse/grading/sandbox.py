@@ -43,6 +43,7 @@ _MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
 _UID_BASE = 1 << 24  # job users: 16777216 + random, far above real and subordinate uids
 _UID_SPAN = 1 << 29
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_PDEATHSIG = 1
 
 # -- plain data ------------------------------------------------------------------------
 
@@ -384,6 +385,10 @@ def _child(req, req_fd, out_fd):
         os.chown(workdir, uid, uid)
     report = _isolate(spec.get("hide", []), uid, req["staging"])
     own_user = bool(uid) and os.getuid() == uid
+    # Die with the zygote (set after the change of user, which clears it).
+    _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != req["zygote"]:
+        os._exit(1)
     os.chdir(workdir)
     limits = spec["limits"]
     lim = resource
@@ -612,7 +617,8 @@ def _zygote(fd: int, preload: list[str]) -> None:
             os.chmod(base, 0o711)
             req["workdir"] = os.path.join(base, "work")
             req["staging"] = os.path.join(base, "staging")
-            req["uid"] = _new_uid() if req.get("own_user", True) else None
+            req["uid"] = _new_uid()
+            req["zygote"] = os.getpid()
             os.mkdir(req["workdir"], 0o700)
             os.mkdir(req["staging"], 0o700)
             pid = os.fork()
@@ -692,6 +698,7 @@ class RunResult:
     finished: bool = False
     isolation: dict = field(default_factory=dict)
     seconds: float = 0.0
+    attempts: int = 1  # runs made (see ``grade.run_with_recovery``)
 
 
 class Sandbox:
@@ -746,7 +753,8 @@ class Sandbox:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-        )
+            start_new_session=True,  # Ctrl-C reaches the grader, which closes the socket:
+        )  # the zygote then kills its jobs and exits
         child.close()
         self.sock = parent
         self._lock = threading.Lock()
@@ -766,8 +774,14 @@ class Sandbox:
     def __exit__(self, *exc):
         self.close()
 
-    def run(self, steps, seed=None) -> RunResult:
-        """Run ``steps`` (dicts with ``code`` and optional ``extract`` {qid: [names]})."""
+    def run(self, steps, seed=None, notebook_seconds=None) -> RunResult:
+        """Run ``steps`` (dicts with ``code`` and optional ``extract`` {qid: [names]}).
+
+        ``notebook_seconds`` overrides the notebook time limit for this run.
+        """
+        limits = Limits(**vars(self.limits))
+        if notebook_seconds is not None:
+            limits.notebook_seconds = max(float(notebook_seconds), 1.0)
         with self._lock:
             self._counter += 1
             job = self._counter
@@ -779,14 +793,14 @@ class Sandbox:
         os.close(req_r)
         os.close(out_w)
         payload = json.dumps(
-            {"steps": steps, "seed": seed, "hide": self.hide, "limits": vars(self.limits)}
+            {"steps": steps, "seed": seed, "hide": self.hide, "limits": vars(limits)}
         ).encode()
         writer = threading.Thread(target=_write_all, args=(req_w, payload), daemon=True)
         writer.start()
         result = RunResult()
         t0 = time.monotonic()
         try:
-            self._read(out_r, result, t0)
+            self._read(out_r, result, t0, limits)
         finally:
             os.close(out_r)
             with self._lock:
@@ -796,8 +810,7 @@ class Sandbox:
         result.seconds = round(time.monotonic() - t0, 3)
         return result
 
-    def _read(self, fd, result: RunResult, t0: float) -> None:
-        lim = self.limits
+    def _read(self, fd, result: RunResult, t0: float, lim: Limits) -> None:
         buf, total, last, current = b"", 0, time.monotonic(), None
         while True:
             now = time.monotonic()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -113,6 +116,32 @@ def graded(tmp_path_factory):
             Q3,
             "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
             "        pass",
+        ),
+        "fork_bomb_swallowing_everything": with_answer(
+            Q3,
+            "import os\nwhile True:\n    try:\n        os.fork()\n    except BaseException:\n"
+            "        pass",
+        ),
+        "escaped_background_process": with_answer(
+            Q2,
+            "import os\n"
+            "try:\n"
+            "    os.kill(int(open('escapee.pid').read()), 0)\n"
+            "    units_by_family = 'the process of the previous cell is still running'\n"
+            "except ProcessLookupError:\n"
+            '    units_by_family = sales.groupby("family")[["units"]].sum()',
+            insert_after(
+                Q1,
+                "import os, time\n"
+                "if os.fork() == 0:\n"
+                "    os.setsid()\n"
+                "    if os.fork() == 0:\n"
+                "        open('escapee.pid', 'w').write(str(os.getpid()))\n"
+                "        while True:\n"
+                "            time.sleep(0.01)\n"
+                "    os._exit(0)\n"
+                "time.sleep(0.5)",
+            ),
         ),
         "megabytes_of_output": with_answer(
             Q3, "print('x' * 30_000_000)\nfor i in range(200_000):\n    print(i)\nbest_family = 'x'"
@@ -243,6 +272,8 @@ def _expect(rec, zero):
         ("stubborn_loop", {"q3"}),
         ("memory_bomb", {"q3"}),
         ("fork_bomb", {"q3"}),
+        ("fork_bomb_swallowing_everything", {"q3"}),
+        ("escaped_background_process", set()),
         ("megabytes_of_output", {"q3"}),
         ("read_source", {"q1"}),
         ("scan_processes", {"q1"}),
@@ -297,7 +328,7 @@ def test_the_sandbox_had_no_network_and_could_not_write_the_gradebook(graded):
 
 def test_the_gradebook_has_one_row_per_submission(graded):
     rows = (graded["out"] / "gradebook.csv").read_text().strip().splitlines()
-    assert len(rows) - 1 == len(graded["records"]) == 32
+    assert len(rows) - 1 == len(graded["records"]) == 34
 
 
 def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
@@ -310,7 +341,7 @@ def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
     secrets = [str(int(sales["units"].sum()))]
     secrets += [str(int(v)) for v in sales.groupby("family")["units"].sum()]
     pages = list((graded["out"] / "feedback").glob("*.html"))
-    assert len(pages) == 32
+    assert len(pages) == 34
     for page in pages:
         text = page.read_text()
         for code in hidden_code:
@@ -320,3 +351,74 @@ def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
             assert s not in text, f"{page.name} shows an expected answer {s}"
     hidden_message = a.questions["q1"].hidden[0][1]
     assert hidden_message in (graded["out"] / "feedback" / "hard_coded.html").read_text()
+
+
+def test_nothing_a_submission_started_is_left_running(graded):
+    users = {
+        int(rec["isolation"]["user"].split()[1])
+        for rec in graded["records"].values()
+        if rec.get("isolation", {}).get("user", "").startswith("uid ")
+    }
+    if not users:
+        pytest.skip("the sandbox could not run submissions as users of their own here")
+    left = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid in users:
+                    left.append(entry)
+            except OSError:
+                pass
+    assert not left, f"processes of graded submissions still exist: {left}"
+
+
+def test_the_fork_bomb_is_stopped_within_its_cell(graded):
+    q = graded["records"]["fork_bomb"]["questions"]
+    assert "CellTimeout" in q["q3"]["reason"] or "time limit" in q["q3"]["reason"]
+    assert q["q4"]["status"] == "correct"  # needs threads: the bomb's processes are gone
+
+
+_TREE = """
+import json, os, time
+from sopcourse.grading.sandbox import _PR_SET_CHILD_SUBREAPER, _descendants, _kill_descendants, _libc
+_libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+for _ in range(3):
+    if os.fork() == 0:
+        os.setsid()  # a new session, then orphaned: out of reach of killpg
+        if os.fork() == 0:
+            while True:
+                time.sleep(0.01)
+        os._exit(0)
+if os.fork() == 0:
+    while True:
+        time.sleep(0.01)
+time.sleep(0.5)
+before = len(_descendants(os.getpid()))
+ok = _kill_descendants(own_user=False)
+print(json.dumps([before, ok, len(_descendants(os.getpid()))]))
+"""
+
+
+def test_every_descendant_is_killed_even_without_a_user_of_its_own():
+    """The path used when the job cannot run as its own user (no namespaces, not root)."""
+    r = subprocess.run(
+        [sys.executable, "-c", _TREE], capture_output=True, text=True, timeout=60, check=True
+    )
+    before, ok, after = json.loads(r.stdout)
+    assert before >= 4 and ok and after == 0
+
+
+def test_the_notebook_time_limit_keeps_earlier_answers_and_is_not_retried(tmp_path):
+    nb = with_answer(
+        Q2, 'import time\ntime.sleep(1)\nunits_by_family = sales.groupby("family")[["units"]].sum()'
+    )
+    nb = with_answer(Q3, "import time\ntime.sleep(60)\nbest_family = 'road'", nb)
+    write(nb, tmp_path / "subs" / "slow.ipynb")
+    limits = Limits(cell_seconds=100, notebook_seconds=6)
+    rec = grade_folder(DEMO, tmp_path / "subs", tmp_path / "out", limits=limits, progress=None)[
+        "slow"
+    ]
+    _expect(rec, {"q3", "q4"})
+    assert "notebook ran past its time limit" in rec["questions"]["q3"]["reason"]
+    assert "notebook ran past its time limit" in rec["questions"]["q4"]["reason"]
+    assert rec["attempts"] == 1  # not run again without the slow cell

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -25,11 +28,44 @@ REPO = Path(__file__).resolve().parents[2]
 LIMITS = Limits(cell_seconds=5, notebook_seconds=30)
 
 
-def test_every_committed_student_edition_is_in_sync_with_its_source():
-    sources = [*graded_sources(REPO), DEMO]
-    for source in sources:
-        ok, message = check_in_sync(source)
-        assert ok, message
+def _course_sources():
+    """One test per graded notebook under assignments/ and exams/ (hw1..hw5, the exam)."""
+    found = graded_sources(REPO)
+    if not found:
+        return [
+            pytest.param(
+                None,
+                marks=pytest.mark.skip(
+                    reason="no graded notebook under assignments/ or exams/ yet: nothing to sync"
+                ),
+                id="none-yet",
+            )
+        ]
+    return [pytest.param(p, id=p.relative_to(REPO).as_posix()) for p in found]
+
+
+@pytest.mark.parametrize("source", _course_sources())
+def test_every_committed_student_edition_is_in_sync_with_its_source(source):
+    ok, message = check_in_sync(source)
+    assert ok, message
+
+
+def test_the_demo_student_edition_is_in_sync_with_its_source():
+    ok, message = check_in_sync(DEMO)
+    assert ok, message
+
+
+def test_graded_sources_finds_sources_but_not_student_editions_or_plain_notebooks(tmp_path):
+    for folder in ("assignments/hw1", "exams"):
+        (tmp_path / folder).mkdir(parents=True)
+    src = write(nbformat.read(DEMO, as_version=4), tmp_path / "assignments/hw1/hw1.ipynb")
+    release(src)
+    exam = write(nbformat.read(DEMO, as_version=4), tmp_path / "exams/exam.ipynb")
+    write(nbformat.v4.new_notebook(), tmp_path / "assignments/hw1/scratch.ipynb")
+    assert graded_sources(tmp_path) == [src, exam]
+    assert check_in_sync(src)[0]
+    ok, message = check_in_sync(exam)
+    assert not ok and "missing" in message
 
 
 def test_an_edited_source_makes_the_student_edition_out_of_date(tmp_path):
@@ -139,6 +175,64 @@ def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(small_cl
     audit = json.loads((out / "audit" / "bob.json").read_text())
     assert audit["seed"] is None and len(audit["submission_sha256"]) == 64
     assert audit["versions"]["pandas"] and audit["questions"]["q1"]["reason"]
+
+
+def _alive(pid) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return False
+    return stat[stat.rindex(b")") + 2 :].split()[0] != b"Z"
+
+
+def _children(pid):
+    from sopcourse.grading.sandbox import _ppids
+
+    return [p for p, parent in _ppids().items() if parent == pid]
+
+
+def test_a_killed_grading_run_resumes_without_losing_or_duplicating_a_row(tmp_path):
+    """A real interruption: SIGKILL the grade command mid-run, then run it again."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    wrong = with_answer("q1-answer", "total_units = 5")
+    for i in range(6):
+        write(correct() if i % 2 == 0 else wrong, subs / f"s{i}.ipynb")
+    cmd = [sys.executable, "-m", "sopcourse.cli", "grade", str(DEMO), str(subs), "-o", str(out)]
+    cmd += ["-j", "1", "--cell-timeout", "10"]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list((out / "audit").glob("*.json"))) >= 2:
+            break
+        time.sleep(0.02)
+    zygotes = _children(proc.pid)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {p.stem: json.loads(p.read_text()) for p in (out / "audit").glob("*.json")}
+    debris = set(out.rglob("*.tmp"))  # a write cut short (recent debris is left alone)
+    assert 2 <= len(first) < 6, "the run was not interrupted in the middle"
+    book = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert len({r["student"] for r in book}) == len(book) <= len(first)
+    assert zygotes
+    for z in zygotes:  # the sandbox notices the grader is gone, kills its jobs and exits
+        end = time.monotonic() + 15
+        while time.monotonic() < end and _alive(z):
+            time.sleep(0.05)
+        assert not _alive(z), "the sandbox outlived the grader"
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert [row["student"] for row in rows] == [f"s{i}" for i in range(6)]
+    assert [float(row["total"]) for row in rows] == [9, 7, 9, 7, 9, 7]
+    audit = {p.stem: json.loads(p.read_text()) for p in (out / "audit").glob("*.json")}
+    assert sorted(audit) == [f"s{i}" for i in range(6)]
+    for student, rec in first.items():  # kept, not graded again
+        assert audit[student]["graded_at"] == rec["graded_at"]
+    assert set(out.rglob("*.tmp")) <= debris
+    assert len(list((out / "feedback").glob("*.html"))) == 6
 
 
 def test_shards_grade_disjoint_students_and_merge_into_one_gradebook(small_class, tmp_path):
