@@ -566,3 +566,19 @@ def test_explorers_build_and_redraw_when_a_slider_moves():
     slider.value = 0.9
     assert "green" in table.value
     plt.close("all")
+
+
+def test_default_column_names_fit_the_tallridge_tables():
+    """The defaults follow datasets/README.md: orders and inventory need no renaming."""
+    try:
+        company = sop.load_company()
+    except (FileNotFoundError, AttributeError):
+        pytest.skip("the Tallridge data is not available")
+    closed = company.orders[company.orders["status"] != "open"]
+    service = kpi.service_kpis(closed)
+    assert 0 < service["otif"] <= service["on_time"] <= 1
+    assert 0 < service["unit_fill_rate"] <= 1
+    split = kpi.separate_forecast_and_supply_error(
+        company.sales.assign(forecast=company.sales["ordered_units"])
+    )
+    assert (split["forecast_error"] == 0).all() and (split["supply_failure"] >= 0).all()

@@ -89,13 +89,16 @@ def scorecard_explorer(scorecard: pd.DataFrame):
     rated = rate_kpis(scorecard)  # validates the input once
     sliders = {}
     for name, row in rated.iterrows():
-        target = float(row["target"])
-        span = max(abs(target), abs(float(row["actual"])), 1e-9)
+        target, actual = float(row["target"]), float(row["actual"])
+        half = max(3 * abs(actual - target), 5 * float(row["tolerance"]), 0.1 * abs(target), 1e-6)
+        low = target - half
+        if target >= 0 and actual >= 0:
+            low = max(low, 0.0)  # shares, days and money do not go negative
         sliders[name] = w.FloatSlider(
             value=target,
-            min=target - span,
-            max=target + span,
-            step=span / 100,
+            min=low,
+            max=target + half,
+            step=(target + half - low) / 200,
             description=str(name)[:14],
             readout_format=".3g",
         )
