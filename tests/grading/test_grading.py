@@ -353,3 +353,68 @@ def test_a_text_answer_in_a_copied_cell_is_still_found():
     steps, info = build_steps(parse_assignment(DEMO), nb)
     assert info["text"]["q5"] == "My own words on margin per hour."
     assert not info["notes"]
+
+
+def _company_source(path):
+    """A tiny source notebook on the Tallridge Cycles data (sop.load_company)."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    def cell(make, source, cell_id, **meta):
+        c = make(source)
+        c["id"] = cell_id
+        if meta:
+            c.metadata["sopcourse"] = meta
+        return c
+
+    nb = new_notebook(
+        cells=[
+            cell(new_markdown_cell, "# Tallridge units", "title"),
+            cell(
+                new_code_cell,
+                "import sopcourse as sop\nfrom sopcourse.grading import SelfCheck, expect\n\n"
+                'grader = SelfCheck("company-demo")\ncompany = sop.load_company()',
+                "setup",
+            ),
+            cell(
+                new_code_cell,
+                '### BEGIN SOLUTION\nshipped = int(company.sales["shipped_units"].sum())\n'
+                "### END SOLUTION\nshipped",
+                "q1-answer",
+                question="q1",
+                points=1,
+                answers={"shipped": {"type": "number", "rtol": 0, "atol": 0.5}},
+            ),
+        ]
+    )
+    nb.metadata["sopcourse"] = {"assignment": "company-demo"}
+    return write(nb, path)
+
+
+def test_a_hard_coded_answer_from_the_standard_company_data_fails_on_a_variant(tmp_path):
+    """Guarantee 5 on the real course data: sop.load_company() follows the grader's seed."""
+    import sopcourse as sop
+
+    source = _company_source(tmp_path / "src" / "company.ipynb")
+    release(source)
+    standard = int(sop.load_company(seed=0).sales["shipped_units"].sum())
+    variant = int(sop.load_company(seed=3).sales["shipped_units"].sum())
+    assert standard != variant
+    computing = nbformat.read(tmp_path / "src" / "company_student.ipynb", as_version=4)
+    typed = nbformat.read(tmp_path / "src" / "company_student.ipynb", as_version=4)
+    for nb, code in (
+        (computing, 'shipped = int(company.sales["shipped_units"].sum())'),
+        (typed, f"shipped = {standard}"),
+    ):
+        next(c for c in nb.cells if c.get("id") == "q1-answer").source = code
+    write(computing, tmp_path / "subs" / "computes.ipynb")
+    write(typed, tmp_path / "subs" / "types_it_in.ipynb")
+    on_variant = grade_folder(
+        source, tmp_path / "subs", tmp_path / "out3", seed=3, limits=LIMITS, progress=None
+    )
+    assert on_variant["computes"]["total"] == 1
+    assert on_variant["types_it_in"]["total"] == 0
+    assert "not the expected" in on_variant["types_it_in"]["questions"]["q1"]["reason"]
+    on_standard = grade_folder(
+        source, tmp_path / "subs", tmp_path / "out0", limits=LIMITS, progress=None
+    )
+    assert {s: r["total"] for s, r in on_standard.items()} == {"computes": 1, "types_it_in": 1}
