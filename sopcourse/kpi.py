@@ -48,6 +48,9 @@ __all__ = [
     "tracking_signal_exceptions",
     "pareto_table",
     "separate_forecast_and_supply_error",
+    "DEFAULT_TARGETS",
+    "management_review",
+    "plot_management_review",
 ]
 
 _STATUSES = ("green", "amber", "red")
@@ -1528,3 +1531,298 @@ def separate_forecast_and_supply_error(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["supply_failure_share"] = np.where(miss > 0, out["supply_failure"] / miss, 0.0)
     return out
+
+
+# -- the management review pack -----------------------------------------------------------
+
+#: The course's illustrative KPI targets (not benchmarks): target, direction and the amber
+#: band, in each KPI's unit. Pass your own table to :func:`management_review`.
+DEFAULT_TARGETS = pd.DataFrame(
+    {
+        "target": [0.95, 0.98, 40.0, 45.0, 8.0, 1.0, 25.0],
+        "direction": ["higher", "higher", "higher", "lower", "higher", "higher", "lower"],
+        "tolerance": [0.03, 0.01, 2.0, 10.0, 1.0, 0.03, 5.0],
+        "unit": ["share", "share", "%", "days", "turns/year", "ratio", "%"],
+    },
+    index=pd.Index(
+        [
+            "otif",
+            "unit_fill_rate",
+            "gross_margin_pct",
+            "cash_to_cash",
+            "inventory_turns",
+            "revenue_vs_plan",
+            "wape_lag1",
+        ],
+        name="kpi",
+    ),
+)
+
+_REVIEW_TABLES = (
+    "products",
+    "orders",
+    "sales",
+    "financials",
+    "sales_plan",
+    "forecast_snapshots",
+    "inventory",
+)
+
+
+def management_review(
+    company,
+    *,
+    year: int,
+    targets: pd.DataFrame | None = None,
+    months_of_cover: float = 6,
+    tracking_limit: float = 4.0,
+) -> dict:
+    """Every table of a year's management review pack, computed from a company's data.
+
+    The same steps as the Module 6 lesson, in one call (for the ``sopcourse cycle``
+    report or a homework check): service from order lines due in ``year`` (open lines
+    left out), working capital from the monthly financials, gross margin by family from
+    sales at standard cost, turns / days of supply / GMROI, excess and obsolete stock at the
+    inventory snapshot against the S&OP plan's next six months, plan (the ``budget``
+    version of ``sales_plan``) vs actual with the price / volume / mix bridge by SKU,
+    lag-1 consensus accuracy against orders, the tracking-signal exception list, the
+    Pareto of units short by SKU and the forecast-error / supply-failure split by family.
+
+    Parameters
+    ----------
+    company : object
+        Anything with the Tallridge tables as attributes (``sop.load_company()``):
+        products, orders, sales, financials, sales_plan, forecast_snapshots, inventory.
+    year : int
+        The calendar year reviewed (it must have sales, financials and a budget).
+    targets : DataFrame, optional
+        Index = KPI names of :data:`DEFAULT_TARGETS`, columns ``target``, ``direction``,
+        ``tolerance`` (default: :data:`DEFAULT_TARGETS`).
+    months_of_cover : float
+        Cover above which stock counts as excess.
+    tracking_limit : float
+        Tracking-signal limit of the exception list.
+
+    Returns
+    -------
+    dict
+        ``scorecard`` (rated KPIs), ``service`` (by region), ``working_capital``,
+        ``margin_by_family``, ``inventory`` (turns, days of supply, GMROI),
+        ``excess_obsolete`` (items with E&O stock), ``plan_vs_actual`` (by family),
+        ``bridge`` (revenue), ``margin_bridge``, ``accuracy_by_lag``, ``bias``
+        (family x quarter, lag 1), ``exceptions``, ``pareto_units_short`` and
+        ``forecast_vs_supply`` (by family).
+
+    Examples
+    --------
+    >>> import sopcourse as sop
+    >>> review = management_review(sop.load_company(), year=2025)
+    >>> sorted(set(review["scorecard"]["status"])) <= ["amber", "green", "red"]
+    True
+    >>> b = review["bridge"]
+    >>> bool(abs(b["plan"] + b["volume"] + b["mix"] + b["price"] - b["actual"]) < 1e-3)
+    True
+    """
+    from .accuracy import accuracy_by_group
+
+    missing = [t for t in _REVIEW_TABLES if getattr(company, t, None) is None]
+    if missing:
+        raise ValueError(
+            f"the company data lacks table(s) {missing} that the review needs; load it with "
+            "sop.load_company() or supply those tables."
+        )
+    targets = DEFAULT_TARGETS if targets is None else targets
+    _require(targets, ["target", "direction", "tolerance"], "targets")
+    unknown = sorted(set(targets.index) - set(DEFAULT_TARGETS.index))
+    if unknown:
+        raise ValueError(
+            f"targets has unknown KPI(s) {unknown}; use names from {list(DEFAULT_TARGETS.index)}."
+        )
+    year = int(year)
+    products = company.products
+    sales = company.sales
+    sales_year = sales[sales["month"].dt.year == year].merge(
+        products[["sku", "family", "standard_cost"]], on="sku"
+    )
+    fin = company.financials[company.financials["month"].dt.year == year]
+    budget = company.sales_plan[
+        (company.sales_plan["version"] == "budget") & (company.sales_plan["month"].dt.year == year)
+    ]
+    orders = company.orders
+    lines = orders[(orders["requested_date"].dt.year == year) & (orders["status"] != "open")]
+    for frame, what in (
+        (sales_year, "sales"),
+        (fin, "financials"),
+        (budget, "sales_plan (budget)"),
+        (lines, "orders"),
+    ):
+        if frame.empty:
+            raise ValueError(f"{what} has no rows for {year}: pick a year with history.")
+    sales_year = sales_year.assign(
+        cogs=sales_year["shipped_units"] * sales_year["standard_cost"],
+        units=sales_year["shipped_units"],
+    )
+    sales_year["margin"] = sales_year["revenue"] - sales_year["cogs"]
+
+    service = service_kpis(lines, by="region")
+    service_all = service_kpis(lines)
+    wc = working_capital_days(
+        fin["revenue"].sum(),
+        fin["cogs"].sum(),
+        fin["inventory_value"],
+        fin["receivables"],
+        fin["payables"],
+    )
+    margin_family = gross_margin(sales_year, by="family")
+    average_stock = float(fin["inventory_value"].mean())
+    inventory = pd.Series(
+        {
+            "average_inventory": average_stock,
+            "turns": inventory_turns(fin["cogs"].sum(), average_stock),
+            "days_of_supply": days_of_supply(average_stock, fin["cogs"].sum()),
+            "gmroi": gmroi(max(float(fin["gross_margin"].sum()), 0.0), average_stock),
+        },
+        name="inventory",
+    )
+
+    plan_sop = company.sales_plan[company.sales_plan["version"] == "sop"]
+    horizon = sorted(plan_sop["month"].unique())[:6]
+    forward = plan_sop[plan_sop["month"].isin(horizon)].groupby("sku")["plan_units"].sum() / max(
+        len(horizon), 1
+    )
+    stock = (
+        company.inventory.groupby("item", as_index=False)["on_hand"]
+        .sum()
+        .rename(columns={"item": "sku"})
+        .merge(products[["sku", "family", "standard_cost", "status"]], on="sku")
+    )
+    stock["forward_monthly_demand"] = stock["sku"].map(forward).fillna(0.0)
+    stock["end_of_life"] = stock["status"].astype(str).isin(["end_of_life", "discontinued"])
+    eo = excess_and_obsolete(
+        stock, months_of_cover=months_of_cover, unit_cost="standard_cost", end_of_life="end_of_life"
+    )
+    eo = eo[eo["eo_value"] > 0].sort_values("eo_value", ascending=False)
+
+    plan = budget.merge(products[["sku", "family", "standard_cost"]], on="sku")
+    plan = plan.assign(
+        units=plan["plan_units"],
+        revenue=plan["plan_units"] * plan["plan_price"],
+        margin=plan["plan_units"] * (plan["plan_price"] - plan["standard_cost"]),
+    )
+    comparison = plan_vs_actual(
+        plan, sales_year, by="family", measures=["units", "revenue", "margin"]
+    )
+    bridge = variance_bridge(plan, sales_year, by="sku", value="revenue")
+    margin_bridge = variance_bridge(plan, sales_year, by="sku", value="margin")
+
+    demand = sales[["month", "sku", "region", "ordered_units", "shipped_units"]].rename(
+        columns={"month": "target_month"}
+    )
+    errors = company.forecast_snapshots.merge(demand, on=["target_month", "sku", "region"])
+    errors = errors[errors["target_month"].dt.year == year].merge(
+        products[["sku", "family"]], on="sku"
+    )
+    if errors.empty:
+        raise ValueError(f"forecast_snapshots has no target months in {year}.")
+    by_lag = accuracy_by_group(errors, actual="ordered_units", forecast="consensus", by="lag")
+    lag1 = errors[errors["lag"] == 1].copy()
+    lag1["quarter"] = "Q" + lag1["target_month"].dt.quarter.astype(str)
+    bias = bias_table(
+        lag1, rows="family", columns="quarter", actual="ordered_units", forecast="consensus"
+    )
+    exceptions = tracking_signal_exceptions(
+        lag1,
+        by=["sku", "region"],
+        period="target_month",
+        actual="ordered_units",
+        forecast="consensus",
+        limit=tracking_limit,
+    )
+    short = (lines["requested_units"] - lines["shipped_units"]).clip(lower=0)
+    units_short = short.groupby(lines["sku"]).sum()
+    units_short = units_short[units_short > 0]
+    pareto = pareto_table(units_short) if not units_short.empty else pd.DataFrame()
+    split = separate_forecast_and_supply_error(
+        lag1,
+        forecast="consensus",
+        orders="ordered_units",
+        shipments="shipped_units",
+        by="family",
+    )
+
+    wape_by_lag = by_lag.set_index("lag")["wape"]
+    actuals = {
+        "otif": service_all["otif"],
+        "unit_fill_rate": service_all["unit_fill_rate"],
+        "gross_margin_pct": 100 * fin["gross_margin"].sum() / fin["revenue"].sum(),
+        "cash_to_cash": wc["cash_to_cash"],
+        "inventory_turns": inventory["turns"],
+        "revenue_vs_plan": bridge["actual"] / bridge["plan"] if bridge["plan"] else np.nan,
+        "wape_lag1": wape_by_lag.get(1, np.nan),
+    }
+    card = targets[["target", "direction", "tolerance"]].copy()
+    card.insert(0, "actual", [float(actuals[k]) for k in card.index])
+    return {
+        "scorecard": rate_kpis(card),
+        "service": service,
+        "working_capital": wc,
+        "margin_by_family": margin_family,
+        "inventory": inventory,
+        "excess_obsolete": eo,
+        "plan_vs_actual": comparison,
+        "bridge": bridge,
+        "margin_bridge": margin_bridge,
+        "accuracy_by_lag": by_lag[["lag", "n", "mae", "wape", "bias"]],
+        "bias": bias,
+        "exceptions": exceptions,
+        "pareto_units_short": pareto,
+        "forecast_vs_supply": split,
+    }
+
+
+def plot_management_review(review: dict, *, currency: str = "EUR", fig=None):
+    """The four charts behind the review page: revenue bridge, OTIF by market, Pareto of
+    units short and the bias heat map.
+
+    Parameters
+    ----------
+    review : dict
+        The output of :func:`management_review`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("agg")
+    >>> import sopcourse as sop
+    >>> fig = plot_management_review(management_review(sop.load_company(), year=2025))
+    >>> len(fig.axes) >= 4
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    from .plotting import COLORS, pareto
+
+    needed = ["bridge", "service", "pareto_units_short", "bias"]
+    if not isinstance(review, dict) or any(k not in review for k in needed):
+        raise ValueError(f"review must be the dict of management_review() (needs {needed}).")
+    if fig is None:
+        fig = plt.figure(figsize=(13, 8))
+    axes = fig.subplots(2, 2)
+    plot_variance_bridge(
+        review["bridge"] / 1e6, value_label=f"revenue (million {currency})", ax=axes[0, 0]
+    )
+    service = review["service"]
+    axes[0, 1].bar(range(len(service)), 100 * service["otif"], color=COLORS["primary"])
+    axes[0, 1].set_xticks(range(len(service)), [str(i) for i in service.index])
+    axes[0, 1].set_ylabel("OTIF (% of order lines)")
+    axes[0, 1].set_xlabel("market")
+    axes[0, 1].set_ylim(max(0.0, 100 * float(service["otif"].min()) - 15), 100)
+    if not review["pareto_units_short"].empty:
+        pareto(review["pareto_units_short"]["value"].head(10), ylabel="units short", ax=axes[1, 0])
+    axes[1, 0].set_xlabel("SKU")
+    plot_bias_heatmap(review["bias"], limit=30, ax=axes[1, 1])
+    return fig

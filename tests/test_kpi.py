@@ -582,3 +582,58 @@ def test_default_column_names_fit_the_tallridge_tables():
         company.sales.assign(forecast=company.sales["ordered_units"])
     )
     assert (split["forecast_error"] == 0).all() and (split["supply_failure"] >= 0).all()
+
+
+# -- the management review pack -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def company():
+    try:
+        return sop.load_company()
+    except (FileNotFoundError, AttributeError):
+        pytest.skip("the Tallridge data is not available")
+
+
+def test_management_review_pack_is_coherent(company):
+    review = kpi.management_review(company, year=2025)
+    card = review["scorecard"]
+    assert list(card.index) == list(kpi.DEFAULT_TARGETS.index)
+    assert set(card["status"]) <= {"green", "amber", "red"}
+    b = review["bridge"]
+    # the family comparison and the SKU bridge explain the same revenue gap
+    gap = review["plan_vs_actual"]["revenue_variance"].sum()
+    assert b["actual"] - b["plan"] == pytest.approx(gap, abs=1e-3)
+    assert b["volume"] + b["mix"] + b["price"] == pytest.approx(gap, abs=1e-3)
+    split = review["forecast_vs_supply"]
+    np.testing.assert_allclose(
+        split["naive_error"], split["forecast_error"] + split["supply_failure"]
+    )
+    inv = review["inventory"]
+    assert inv["turns"] * inv["days_of_supply"] == pytest.approx(365)
+    assert card.loc["cash_to_cash", "actual"] == pytest.approx(
+        review["working_capital"]["cash_to_cash"]
+    )
+
+
+def test_management_review_runs_on_a_data_variant():
+    review = kpi.management_review(sop.load_company(seed=3), year=2025)
+    assert review["scorecard"]["actual"].notna().all()
+    fig = kpi.plot_management_review(review)
+    assert len(fig.axes) >= 4
+    plt.close("all")
+
+
+def test_management_review_bad_input(company):
+    class Partial:
+        products = company.products
+
+    with pytest.raises(ValueError, match="lacks table"):
+        kpi.management_review(Partial(), year=2025)
+    with pytest.raises(ValueError, match="no rows for 1990"):
+        kpi.management_review(company, year=1990)
+    bad = kpi.DEFAULT_TARGETS.rename(index={"otif": "happiness"})
+    with pytest.raises(ValueError, match="unknown KPI"):
+        kpi.management_review(company, year=2025, targets=bad)
+    with pytest.raises(ValueError, match="management_review"):
+        kpi.plot_management_review({"bridge": None})
