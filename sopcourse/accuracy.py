@@ -105,7 +105,8 @@ def forecast_error(actual, forecast) -> np.ndarray | pd.Series:
 def mae(actual, forecast) -> float:
     """Mean absolute error (MAE, also called MAD), :math:`\\frac1n\\sum |F_t - A_t|`.
 
-    Sign convention: error = forecast - actual (the absolute value makes the sign moot).
+    Sign convention: error = forecast - actual (positive = over-forecast); the absolute
+    value makes the sign moot for the MAE itself.
 
     Examples
     --------
@@ -123,6 +124,10 @@ def mae(actual, forecast) -> float:
 def mse(actual, forecast) -> float:
     """Mean squared error, :math:`\\frac1n\\sum (F_t - A_t)^2`.
 
+    Sign convention: error = forecast - actual (positive = over-forecast); this measure
+    squares or takes the absolute value of the error, so over- and under-forecasts of the
+    same size count the same.
+
     Examples
     --------
     >>> mse([10, 20], [12, 18])
@@ -134,6 +139,10 @@ def mse(actual, forecast) -> float:
 
 def rmse(actual, forecast) -> float:
     """Root mean squared error, :math:`\\sqrt{\\frac1n\\sum (F_t - A_t)^2}` (units of demand).
+
+    Sign convention: error = forecast - actual (positive = over-forecast); this measure
+    squares or takes the absolute value of the error, so over- and under-forecasts of the
+    same size count the same.
 
     Examples
     --------
@@ -149,6 +158,10 @@ def mape(actual, forecast) -> float:
     MAPE misleads at low volumes (1 unit sold against a forecast of 3 is a 200 % error)
     and is undefined when an actual is zero, so zero actuals raise ``ValueError``: use
     :func:`wape` or :func:`mase` for slow movers and spare parts.
+
+    Sign convention: error = forecast - actual (positive = over-forecast); this measure
+    squares or takes the absolute value of the error, so over- and under-forecasts of the
+    same size count the same.
 
     Examples
     --------
@@ -171,6 +184,10 @@ def smape(actual, forecast) -> float:
     follows Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.),
     Section 5.8; the result lies between 0 and 200.
 
+    Sign convention: error = forecast - actual (positive = over-forecast); this measure
+    squares or takes the absolute value of the error, so over- and under-forecasts of the
+    same size count the same.
+
     Examples
     --------
     >>> smape([100, 0], [100, 0])
@@ -188,6 +205,10 @@ def wape(actual, forecast) -> float:
     """Weighted absolute percentage error in percent, :math:`100\\,\\sum|F_t-A_t| / \\sum A_t`.
 
     Also called MAD/mean ratio. Works with zero actuals as long as the total is positive.
+
+    Sign convention: error = forecast - actual (positive = over-forecast); this measure
+    squares or takes the absolute value of the error, so over- and under-forecasts of the
+    same size count the same.
 
     Examples
     --------
@@ -209,6 +230,10 @@ def mase(actual, forecast, training, season_length: int = 1) -> float:
     The denominator is the in-sample MAE of the (seasonal) naive forecast on the training
     data :math:`y_1..y_T` with season length :math:`m` (Hyndman & Athanasopoulos, FPP3,
     Section 5.8). MASE < 1 means the forecast beats the naive benchmark's in-sample error.
+
+    Sign convention: error = forecast - actual (positive = over-forecast); this measure
+    squares or takes the absolute value of the error, so over- and under-forecasts of the
+    same size count the same.
 
     Parameters
     ----------
@@ -435,6 +460,9 @@ def forecast_value_added(
 
 def plot_fva_stairstep(fva: pd.DataFrame, *, measure_label: str = "WAPE (%)", ax=None):
     """Draw the FVA stairstep: each step's error as a bar, the change labelled above it.
+
+    Sign convention of the errors behind it: error = forecast - actual (positive =
+    over-forecast); a positive FVA label means the step lowered the error.
 
     Parameters
     ----------

@@ -233,6 +233,10 @@ def inverse_mae_weights(errors: Mapping[str, float] | pd.Series) -> pd.Series:
 
     .. math:: w_i = \\frac{1/\\text{MAE}_i}{\\sum_j 1/\\text{MAE}_j}
 
+    The MAE of each input is measured on its past forecasts with error = forecast - actual
+    (positive = over-forecast); the absolute value ignores the sign, so a biased input
+    is penalised only through the size of its errors.
+
     Examples
     --------
     >>> inverse_mae_weights({"statistical": 10, "sales": 20, "marketing": 20}).tolist()

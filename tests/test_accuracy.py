@@ -32,22 +32,29 @@ def test_heizer_render_port_of_baltimore_mse_190_8_and_mape_5_59_percent():
     assert acc.mape(BALTIMORE_TONS, _ses_table(0.50)) == pytest.approx(6.76, abs=0.01)
 
 
-# Heizer & Render, Operations Management, Ch. 4, tracking-signal example: quarterly
-# forecasts 100, 100, 100, 110, 110, 110 against sales 90, 95, 115, 100, 125, 140.
-# Published tracking signals (their convention: actual - forecast): -1, -2, 0, -1, +0.5, +2.5.
-# (Quoted from memory of the book, not re-checked against a copy here, so also derived by
-# hand: A - F = -10, -5, +15, -10, +15, +30; running sums -10, -15, 0, -10, +5, +35;
-# MAD = 10, 7.5, 10, 10, 11, 14.17; TS = -1, -2, 0, -1, 0.45, 2.47.)
-TS_ACTUAL = [90, 95, 115, 100, 125, 140]
-TS_FORECAST = [100, 100, 100, 110, 110, 110]
+# Stevenson, Operations Management, Ch. 3 problem (N. Tasha Company), monthly actual and
+# forecast demand May..December, with the worked solution published at
+# https://pt.slideshare.net/amolmobileshop/the-follwing-are-monthly-actual-and-forcasted-demand-levels-from-maypdf
+# (their convention: error = actual - forecast): running sum 48, MAD 11, tracking signal 4.4.
+TASHA_ACTUAL = [105, 80, 110, 118, 102, 110, 120, 125]
+TASHA_FORECAST = [102, 100, 101, 98, 100, 104, 108, 109]
 
 
-def test_heizer_render_tracking_signal_ends_at_2_5_mads_with_opposite_sign():
-    ts = acc.tracking_signal(TS_ACTUAL, TS_FORECAST)
-    # Our convention is forecast - actual, so every published value flips sign.
-    published = np.array([-1, -2, 0, -1, 0.5, 2.5])
-    np.testing.assert_allclose(ts.to_numpy(), -published, atol=0.06)
-    assert acc.mae(TS_ACTUAL, TS_FORECAST) == pytest.approx(85 / 6)  # published MAD 14.2
+def test_stevenson_tasha_tracking_signal_4_4_mads_flips_sign_in_our_convention():
+    """Published: MAD = 11, TS = +4.4 (actual - forecast); ours is forecast - actual."""
+    assert acc.mae(TASHA_ACTUAL, TASHA_FORECAST) == pytest.approx(11.0)
+    ts = acc.tracking_signal(TASHA_ACTUAL, TASHA_FORECAST)
+    assert ts.iloc[-1] == pytest.approx(-4.4, abs=0.05)
+    # the published running column: 1, -1.5, -0.8, 0.9, 1.3, 2.0, 3.1, 4.4
+    published = [1, -1.5, -0.8, 0.9, 1.3, 2.0, 3.1, 4.4]
+    np.testing.assert_allclose(ts.to_numpy(), -np.array(published), atol=0.06)
+
+
+def test_tracking_signal_by_hand_running_sum_over_running_mad():
+    """Hand-derived: F - A = 10, 5, -15, 10, -15, -30; sums 10, 15, 0, 10, -5, -35;
+    MAD 10, 7.5, 10, 10, 11, 14.17 -> TS 1, 2, 0, 1, -0.45, -2.47."""
+    ts = acc.tracking_signal([90, 95, 115, 100, 125, 140], [100, 100, 100, 110, 110, 110])
+    np.testing.assert_allclose(ts.to_numpy(), [1, 2, 0, 1, -5 / 11, -35 / (85 / 6)], rtol=1e-9)
 
 
 def test_positive_bias_and_tracking_signal_mean_over_forecast():

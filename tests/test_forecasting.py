@@ -27,6 +27,26 @@ def test_heizer_render_port_of_baltimore_ses_forecasts_175_5_and_174_75():
     np.testing.assert_allclose(f.iloc[:4], [175, 175.5, 174.75, 173.18], atol=0.01)
 
 
+def test_heizer_render_example_7_trend_adjusted_smoothing_fit_14_72_and_17_28():
+    """Heizer & Render, Operations Management, Ch. 4, Example 7 (Portland manufacturer):
+    alpha = 0.2, beta = 0.4, F1 = 11, T1 = 2, demand 12, 17, ...; published F2 = 12.80,
+    T2 = 1.92, FIT2 = 14.72 and F3 = 15.18, T3 = 2.10, FIT3 = 17.28 (run by statsmodels)."""
+    fit = fc.one_step_forecasts(
+        [12, 17, 20], "holt", alpha=0.2, beta=0.4, initial_level=11, initial_trend=2
+    )
+    np.testing.assert_allclose(fit.to_numpy(), [13.0, 14.72, 17.28], atol=0.005)
+
+
+def test_ses_with_known_start_is_the_textbook_recursion():
+    """F_{t+1} = F_t + alpha (A_t - F_t), written out, equals the statsmodels run."""
+    y = [180, 168, 159, 175, 190, 205, 180, 182]
+    by_hand = [175.0]
+    for a in y[:-1]:
+        by_hand.append(by_hand[-1] + 0.1 * (a - by_hand[-1]))
+    f = fc.one_step_forecasts(y, "ses", alpha=0.1, initial_level=175)
+    np.testing.assert_allclose(f.to_numpy(), by_hand)
+
+
 def test_sbc_classification_cutoffs_adi_1_32_and_cv2_0_49():
     """Syntetos, Boylan & Croston (2005), JORS 56(5): cut-offs ADI = 1.32, CV^2 = 0.49."""
     assert fc.ADI_CUTOFF == 1.32 and fc.CV2_CUTOFF == 0.49
@@ -144,7 +164,7 @@ def _synthetic_sales(n_series=3, months=36):
 
 def test_forecast_all_returns_tidy_table_for_every_series():
     sales = _synthetic_sales()
-    out = fc.forecast_all(sales, key=["sku", "region"], horizon=18)
+    out = fc.forecast_all(sales, key=["sku", "region"], horizon=18, value="units")
     assert list(out.columns) == ["sku", "region", "month", "forecast", "method", "demand_class"]
     assert len(out) == 4 * 18
     assert out.groupby(["sku", "region"]).size().eq(18).all()
@@ -155,8 +175,8 @@ def test_forecast_all_returns_tidy_table_for_every_series():
 
 def test_forecast_all_parallel_equals_serial():
     sales = _synthetic_sales(2, 30)
-    a = fc.forecast_all(sales, key="sku", horizon=3, method="ses")
-    b = fc.forecast_all(sales, key="sku", horizon=3, method="ses", n_jobs=2)
+    a = fc.forecast_all(sales, key="sku", horizon=3, method="ses", value="units")
+    b = fc.forecast_all(sales, key="sku", horizon=3, method="ses", value="units", n_jobs=2)
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -164,7 +184,7 @@ def test_forecast_all_trims_zeros_before_launch():
     months = pd.date_range("2022-01-01", periods=30, freq="MS")
     units = [0] * 20 + [50, 55, 60, 58, 62, 65, 63, 66, 70, 68]
     sales = pd.DataFrame({"sku": "E1", "month": months, "units": units})
-    out = fc.forecast_all(sales, key="sku", horizon=2, method="naive")
+    out = fc.forecast_all(sales, key="sku", horizon=2, method="naive", value="units")
     assert out["forecast"].tolist() == [68, 68]
     assert out["demand_class"].iloc[0] == "smooth"
 
@@ -192,14 +212,40 @@ def test_forecast_series_bad_input(kwargs, message):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"key": "product"}, "missing column"),
-        ({"key": "sku", "method": "magic"}, "unknown method"),
-        ({"key": "sku", "horizon": -1}, "horizon"),
+        ({"key": "product", "value": "units"}, "missing column"),
+        ({"key": "sku"}, "missing column"),  # default value column ordered_units absent
+        ({"key": "sku", "value": "units", "method": "magic"}, "unknown method"),
+        ({"key": "sku", "value": "units", "horizon": -1}, "horizon"),
     ],
 )
 def test_forecast_all_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         fc.forecast_all(_synthetic_sales(1, 12), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "holt", "alpha": 0.2, "initial_level": 11}, "missing"),
+        ({"method": "ses", "initial_level": 11}, "alpha"),
+        ({"method": "ses", "alpha": 0.2, "initial_level": 11, "initial_trend": 1}, "holt"),
+        ({"method": "holt", "alpha": 0.2, "beta": 1.4, "initial_level": 1}, "beta"),
+    ],
+)
+def test_hand_worked_table_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fc.one_step_forecasts([12, 17, 20], **kwargs)
+
+
+def test_forecast_all_on_tallridge_covers_every_sku_region_series():
+    company = sop.load_company()
+    sales = company.sales
+    out = fc.forecast_all(sales, key=["sku", "region"], horizon=3, method="naive")
+    series = sales.groupby(["sku", "region"]).ngroups
+    assert len(out) == 3 * series
+    assert out["month"].min() == sales["month"].max() + 1
+    spare = out[out["sku"].isin(company.products.query("family == 'parts'")["sku"])]
+    assert set(spare["demand_class"]) <= {"intermittent", "lumpy"}
 
 
 def test_backtest_too_short_history_says_how_to_fix():

@@ -54,12 +54,11 @@ def main() -> None:
         print(f"Tallridge data not available ({exc}); skipping.")
     else:
         sales = company.sales
-        key = [c for c in ("sku", "region", "market") if c in sales.columns][:2]
-        timed("Tallridge sku x market", sales, key, date="month", value="units")
+        timed("Tallridge sku x region", sales, ["sku", "region"], value="ordered_units")
     synth = synthetic_sales(n_series)
-    timed("synthetic 48-month, n_jobs=1", synth, "sku")
+    timed("synthetic 48-month, n_jobs=1", synth, "sku", value="units")
     if n_jobs > 1:
-        timed(f"synthetic 48-month, n_jobs={n_jobs}", synth, "sku", n_jobs=n_jobs)
+        timed(f"synthetic 48-month, n_jobs={n_jobs}", synth, "sku", value="units", n_jobs=n_jobs)
 
 
 if __name__ == "__main__":
