@@ -641,6 +641,8 @@ def grade_folder(
     if stop_after is not None:
         todo = todo[:stop_after]
     hide = [str(source.resolve().parent), str(Path(submissions).resolve()), str(out.resolve())]
+    repo = Path(__file__).resolve().parents[2]  # the course repository, when installed from it
+    hide += [str(repo / d) for d in (".git", "assignments", "exams") if (repo / d).is_dir()]
     (out / "audit").mkdir(parents=True, exist_ok=True)
     _remove_debris(out)
     lock = threading.Lock()

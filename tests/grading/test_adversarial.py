@@ -23,6 +23,7 @@ from sopcourse.grading.sandbox import Limits
 from .helpers import DEMO, blank, correct, index_of, insert_after, with_answer, write
 
 SEED = 7
+REPO = DEMO.resolve().parents[3]
 FULL = {"q1": 2, "q2": 3, "q3": 2, "q4": 2}
 Q1, Q2, Q3, Q4 = "q1-answer", "q2-answer", "q3-answer", "q4-answer"
 
@@ -147,6 +148,12 @@ def graded(tmp_path_factory):
             Q3, "print('x' * 30_000_000)\nfor i in range(200_000):\n    print(i)\nbest_family = 'x'"
         ),
         "read_source": with_answer(Q1, f"total_units = len(open({str(DEMO.resolve())!r}).read())"),
+        "read_repository": with_answer(
+            Q1,
+            f"import glob\nfound = glob.glob({str(REPO / '.git' / '*')!r})\n"
+            f"found += glob.glob({str(REPO / 'assignments' / '*')!r})\n"
+            'total_units = int(sales["units"].sum()) + len(found)',
+        ),
         "scan_processes": with_answer(
             Q1,
             "import glob\nfound = 0\n"
@@ -328,7 +335,7 @@ def test_the_sandbox_had_no_network_and_could_not_write_the_gradebook(graded):
 
 def test_the_gradebook_has_one_row_per_submission(graded):
     rows = (graded["out"] / "gradebook.csv").read_text().strip().splitlines()
-    assert len(rows) - 1 == len(graded["records"]) == 34
+    assert len(rows) - 1 == len(graded["records"]) == 35
 
 
 def _numbers(value):
@@ -368,7 +375,7 @@ def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
     assert len(numbers) >= 9  # q1 total, q2 three families, q4 objective, plan, model data
     secrets = set().union(*(_spellings(x) for x in numbers))
     pages = list((graded["out"] / "feedback").glob("*.html"))
-    assert len(pages) == 34
+    assert len(pages) == 35
     for page in pages:
         text = page.read_text()
         for code in hidden_code:
@@ -449,3 +456,11 @@ def test_the_notebook_time_limit_keeps_earlier_answers_and_is_not_retried(tmp_pa
     assert "notebook ran past its time limit" in rec["questions"]["q3"]["reason"]
     assert "notebook ran past its time limit" in rec["questions"]["q4"]["reason"]
     assert rec["attempts"] == 1  # not run again without the slow cell
+
+
+def test_the_repository_history_and_other_assignments_are_hidden(graded):
+    """.git and assignments/ hold every solution: the submission sees empty folders."""
+    rec = graded["records"]["read_repository"]
+    if rec["isolation"].get("files") != "hidden":
+        pytest.skip("no private mount namespace here: files cannot be hidden")
+    _expect(rec, set())  # the answer adds the number of files found: none
