@@ -57,25 +57,81 @@ FAMILY_REGION_TILT = {
 BIKES = [
     ("RD-200", "Ridge Road 200", "road", 1190, 260, "FRM-RD-AL", "WHL-700", "DRT-11", 0, None),
     ("RD-300", "Ridge Road 300", "road", 1490, 210, "FRM-RD-AL", "WHL-700", "DRT-11", 0, None),
-    ("RD-500", "Ridge Road 500 Carbon", "road", 2690, 120, "FRM-RD-CB", "WHL-700", "DRT-12", 0, None),
-    ("RD-600", "Ridge Road 600 Aero", "road", 3290, 80, "FRM-RD-CB", "WHL-700", "DRT-12", 39, None),
-    ("RD-700", "Ridge Road 700 Carbon", "road", 3990, 55, "FRM-RD-CB", "WHL-700", "DRT-12", 0, None),
+    (
+        "RD-500",
+        "Ridge Road 500 Carbon",
+        "road",
+        2690,
+        120,
+        "FRM-RD-CB",
+        "WHL-700",
+        "DRT-12",
+        0,
+        None,
+    ),
+    (
+        "RD-600",
+        "Ridge Road 600 Aero",
+        "road",
+        3690,
+        80,
+        "FRM-RD-CBX",
+        "WHL-700",
+        "DRT-12",
+        39,
+        None,
+    ),
+    (
+        "RD-700",
+        "Ridge Road 700 Carbon",
+        "road",
+        3990,
+        55,
+        "FRM-RD-CBX",
+        "WHL-700",
+        "DRT-12",
+        0,
+        None,
+    ),
     ("GR-400", "Ridge Gravel 400", "road", 1890, 150, "FRM-RD-AL", "WHL-700", "DRT-12", 0, None),
-    ("MT-200", "Summit Hardtail 200", "mountain", 890, 170, "FRM-MT-AL", "WHL-29", "DRT-11", 0, None),
-    ("MT-300", "Summit Trail 300", "mountain", 1290, 190, "FRM-MT-AL", "WHL-29", "DRT-12", 0, None),
+    (
+        "MT-200",
+        "Summit Hardtail 200",
+        "mountain",
+        1090,
+        170,
+        "FRM-MT-AL",
+        "WHL-29",
+        "DRT-11",
+        0,
+        None,
+    ),
+    ("MT-300", "Summit Trail 300", "mountain", 1590, 190, "FRM-MT-AL", "WHL-29", "DRT-11", 0, None),
     ("MT-500", "Summit Trail 500", "mountain", 1890, 150, "FRM-MT-AL", "WHL-29", "DRT-12", 0, None),
     ("MT-700", "Summit Enduro 700", "mountain", 2890, 80, "FRM-MT-AL", "WHL-29", "DRT-12", 0, None),
     ("MT-900", "Summit XC 900", "mountain", 3490, 40, "FRM-MT-AL", "WHL-29", "DRT-12", 0, None),
-    ("CT-100", "Canal City 100", "city", 590, 230, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, 35),
-    ("CT-200", "Canal City 200", "city", 690, 200, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, 50),
-    ("CT-300", "Canal City 300", "city", 790, 240, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, None),
-    ("CT-350", "Canal City 350 Step-through", "city", 820, 180, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, None),
-    ("CT-500", "Canal Commuter 500", "city", 990, 120, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, None),
+    ("CT-100", "Canal City 100", "city", 649, 230, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, 35),
+    ("CT-200", "Canal City 200", "city", 749, 200, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, 50),
+    ("CT-300", "Canal City 300", "city", 849, 240, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, None),
+    (
+        "CT-350",
+        "Canal City 350 Step-through",
+        "city",
+        899,
+        180,
+        "FRM-CT-ST",
+        "WHL-700",
+        "DRT-HUB",
+        0,
+        None,
+    ),
+    ("CT-500", "Canal Commuter 500", "city", 1090, 120, "FRM-CT-ST", "WHL-700", "DRT-HUB", 0, None),
     ("EB-100", "Volt City", "ebike", 2490, 260, "FRM-EB-AL", "WHL-700", "DRT-EB", 14, None),
     ("EB-300", "Volt Trekking", "ebike", 2990, 160, "FRM-EB-AL", "WHL-700", "DRT-EB", 20, None),
     ("EB-500", "Volt Mountain", "ebike", 3790, 90, "FRM-EB-AL", "WHL-29", "DRT-EB", 27, None),
-    ("EB-700", "Volt Cargo", "ebike", 4290, 70, "FRM-EB-AL", "WHL-700", "DRT-EB", 51, None),
+    ("EB-700", "Volt Cargo", "ebike", 3890, 70, "FRM-EB-AL", "WHL-700", "DRT-EB", 51, None),
 ]
+CARBON_WHEELS = {"RD-600", "RD-700"}  # bought carbon wheelsets instead of WHL-700
 # Bass ramp of each launch: (p, q); like item; cannibalised family and rate.
 LAUNCHES = {
     "EB-100": (0.03, 0.35, None, "city", 0.35),
@@ -106,20 +162,87 @@ GROWTH = {"road": 0.04, "mountain": 0.06, "city": -0.02, "ebike": 0.08}
 # Past and planned promotions: id, kind, family, sku, regions, start, end (month indices),
 # discount, description. Calendar fixed across seeds; discounts vary slightly.
 _PROMOS = []
+# The month of each recurring promotion moves from year to year, so that its lift can be
+# told apart from the season.
+_ROAD = [2, 4, 3, 5, 2, 4]
+_MOUNTAIN = [4, 6, 3, 5, 4, 6]
+_CITY = [8, 5, 9, 6, 8, 5]
+_CLEAR = [9, 10, 8, 9, 10, 8]
 for _y in range(6):
     _o = 12 * _y
     _PROMOS += [
-        (f"PR{2022 + _y}-01", "promotion", "road", None, ["DACH"], _o + 2, _o + 2, 0.10, "Spring road offer"),
-        (f"PR{2022 + _y}-02", "promotion", "mountain", None, ["UK"], _o + 4, _o + 5, 0.12, "Trail season offer"),
-        (f"PR{2022 + _y}-03", "promotion", "city", None, ["BENELUX"], _o + 8, _o + 8, 0.15, "Back to work offer"),
-        (f"PR{2022 + _y}-04", "promotion", ["road", "mountain", "city", "road", "mountain", "city"][_y],
-         None, ["NORDICS"], _o + 9, _o + 9, 0.18, "End of season clearance"),
-        (f"EV{2022 + _y}-01", "event", "road", None, ["DACH", "BENELUX"], _o + 6, _o + 6, 0.0, "Summer trade fair"),
+        (
+            f"PR{2022 + _y}-01",
+            "promotion",
+            "road",
+            None,
+            ["DACH"],
+            _o + _ROAD[_y],
+            _o + _ROAD[_y],
+            0.10,
+            "Spring road offer",
+        ),
+        (
+            f"PR{2022 + _y}-02",
+            "promotion",
+            "mountain",
+            None,
+            ["UK"],
+            _o + _MOUNTAIN[_y],
+            _o + _MOUNTAIN[_y] + 1,
+            0.12,
+            "Trail season offer",
+        ),
+        (
+            f"PR{2022 + _y}-03",
+            "promotion",
+            "city",
+            None,
+            ["BENELUX"],
+            _o + _CITY[_y],
+            _o + _CITY[_y],
+            0.15,
+            "Back to work offer",
+        ),
+        (
+            f"PR{2022 + _y}-04",
+            "promotion",
+            ["road", "mountain", "city", "road", "mountain", "city"][_y],
+            None,
+            ["NORDICS"],
+            _o + _CLEAR[_y],
+            _o + _CLEAR[_y],
+            0.18,
+            "End of season clearance",
+        ),
+        (
+            f"EV{2022 + _y}-01",
+            "event",
+            "road",
+            None,
+            ["DACH", "BENELUX"],
+            _o + 6,
+            _o + 6,
+            0.0,
+            "Summer trade fair",
+        ),
     ]
 for _sku, (_p, _q, _like, _cf, _cr) in LAUNCHES.items():
     _lt = next(b[8] for b in BIKES if b[0] == _sku)
     _fam = next(b[2] for b in BIKES if b[0] == _sku)
-    _PROMOS.append((f"LA-{_sku}", "launch", _fam, _sku, REGION_CODES, _lt, _lt + 1, 0.0, f"Launch campaign {_sku}"))
+    _PROMOS.append(
+        (
+            f"LA-{_sku}",
+            "launch",
+            _fam,
+            _sku,
+            REGION_CODES,
+            _lt,
+            _lt + 1,
+            0.0,
+            f"Launch campaign {_sku}",
+        )
+    )
 PROMOS = [p for p in _PROMOS if p[5] < N_HIST + N_PLAN]  # up to 2027-06
 
 PROMO_ELASTICITY = 3.0  # lift = elasticity x discount
@@ -133,6 +256,9 @@ COMPONENTS = [
     ("TUB-ST", "Steel tubeset", "Alutec Tubes (CZ)", 1, 0.3, 200, 31.0),
     ("PNT-L", "Powder coat paint (litre)", "Farbwerk Coatings (DE)", 1, 0.2, 100, 18.0),
     ("FRM-RD-CB", "Carbon road frame", "Formosa Carbon (TW)", 3, 0.8, 50, 410.0),
+    ("FRM-RD-CBX", "Carbon road frame, premium", "Formosa Carbon (TW)", 3, 0.8, 50, 780.0),
+    ("WHL-CB", "Carbon wheelset (bought)", "Formosa Carbon (TW)", 3, 0.8, 50, 520.0),
+    ("FRK-SUS", "Suspension fork", "Alpenfeder Suspension (AT)", 2, 0.6, 100, 190.0),
     ("RIM-700", "Rim 700c", "Velomax Rims (PT)", 2, 0.5, 500, 22.0),
     ("RIM-29", "Rim 29 inch", "Velomax Rims (PT)", 2, 0.5, 500, 26.0),
     ("HUB-F", "Front hub", "Kaito Components (TW)", 3, 0.8, 500, 14.0),
@@ -142,12 +268,22 @@ COMPONENTS = [
     ("TYR-29", "Tyre 29 inch", "Gummiwerk Tyres (DE)", 1, 0.3, 500, 15.0),
     ("DRT-11", "Drivetrain group 11-speed", "Kaito Components (TW)", 4, 1.0, 200, 145.0),
     ("DRT-12", "Drivetrain group 12-speed", "Kaito Components (TW)", 4, 1.2, 200, 260.0),
-    ("DRT-HUB", "Hub gear drivetrain 7-speed", "Kaito Components (TW)", 3, 0.8, 200, 95.0),
+    ("DRT-HUB", "Hub gear drivetrain 7-speed", "Kaito Components (TW)", 3, 0.8, 200, 70.0),
     ("DRT-EB", "E-bike drivetrain", "Kaito Components (TW)", 4, 1.0, 200, 180.0),
     ("BAT-500", "Battery 500 Wh", "Nordvolt Cells (PL)", 3, 0.7, 100, 390.0),
     ("MOT-250", "Mid motor 250 W", "Nordvolt Cells (PL)", 3, 0.7, 100, 330.0),
-    ("KIT-FIN", "Finishing kit (saddle, bar, stem, brakes)", "Lenkwerk Parts (DE)", 1, 0.3, 200, 85.0),
-    ("KIT-CITY", "City kit (fenders, rack, lights)", "Lenkwerk Parts (DE)", 1, 0.3, 200, 48.0),
+    (
+        "KIT-FIN-B",
+        "Finishing kit, basic (saddle, bar, stem, brakes)",
+        "Lenkwerk Parts (DE)",
+        1,
+        0.3,
+        200,
+        45.0,
+    ),
+    ("KIT-FIN-S", "Finishing kit, sport", "Lenkwerk Parts (DE)", 1, 0.3, 200, 110.0),
+    ("KIT-FIN-P", "Finishing kit, premium", "Lenkwerk Parts (DE)", 1, 0.3, 100, 290.0),
+    ("KIT-CITY", "City kit (fenders, rack, lights)", "Lenkwerk Parts (DE)", 1, 0.3, 200, 35.0),
     ("AC-LOCK", "Folding lock", "Lenkwerk Parts (DE)", 1, 0.3, 50, 31.0),
     ("AC-LIGHT", "Light set", "Lenkwerk Parts (DE)", 1, 0.3, 50, 17.0),
     ("AC-RACK", "Rear rack", "Lenkwerk Parts (DE)", 1, 0.3, 50, 24.0),
@@ -158,8 +294,16 @@ SUBASSEMBLIES = [
     ("FRM-MT-AL", "Aluminium mountain frame, welded and painted", [("TUB-AL", 1), ("PNT-L", 0.5)]),
     ("FRM-CT-ST", "Steel city frame, welded and painted", [("TUB-ST", 1), ("PNT-L", 0.5)]),
     ("FRM-EB-AL", "Aluminium e-bike frame, welded and painted", [("TUB-AL", 1), ("PNT-L", 0.5)]),
-    ("WHL-700", "Wheelset 700c", [("RIM-700", 2), ("HUB-F", 1), ("HUB-R", 1), ("SPK", 64), ("TYR-700", 2)]),
-    ("WHL-29", "Wheelset 29 inch", [("RIM-29", 2), ("HUB-F", 1), ("HUB-R", 1), ("SPK", 64), ("TYR-29", 2)]),
+    (
+        "WHL-700",
+        "Wheelset 700c",
+        [("RIM-700", 2), ("HUB-F", 1), ("HUB-R", 1), ("SPK", 64), ("TYR-700", 2)],
+    ),
+    (
+        "WHL-29",
+        "Wheelset 29 inch",
+        [("RIM-29", 2), ("HUB-F", 1), ("HUB-R", 1), ("SPK", 64), ("TYR-29", 2)],
+    ),
 ]
 PLANTS = [("P1", "Tallridge Apeldoorn", "Netherlands"), ("P2", "Tallridge Wroclaw", "Poland")]
 # Plants that make each family (first = main plant, whose labour cost is in the standard cost).
@@ -170,19 +314,25 @@ HOURS = {
     "road": {"welding": 1.1, "painting": 0.55, "wheel_building": 0.8, "assembly": 1.5},
     "mountain": {"welding": 1.3, "painting": 0.65, "wheel_building": 0.9, "assembly": 1.7},
     "city": {"welding": 0.9, "painting": 0.6, "wheel_building": 0.8, "assembly": 1.3},
-    "ebike": {"welding": 1.3, "painting": 0.65, "wheel_building": 0.8, "assembly": 2.2, "battery_fitting": 0.6},
+    "ebike": {
+        "welding": 1.3,
+        "painting": 0.65,
+        "wheel_building": 0.8,
+        "assembly": 2.2,
+        "battery_fitting": 0.6,
+    },
 }
 OFFSET = {"welding": 1, "painting": 1, "wheel_building": 1, "assembly": 0, "battery_fitting": 0}
 # plant, work centre, units, shifts, hours per shift, cost per hour
 WORK_CENTRES = [
-    ("P1", "welding", 6, 2, 7.5, 42.0),
-    ("P1", "painting", 2, 2, 7.5, 40.0),
-    ("P1", "wheel_building", 5, 2, 7.5, 36.0),
-    ("P1", "assembly", 12, 2, 7.5, 38.0),
-    ("P1", "battery_fitting", 2, 2, 7.5, 41.0),
-    ("P2", "welding", 6, 2, 7.5, 24.0),
-    ("P2", "painting", 3, 2, 7.5, 23.0),
-    ("P2", "wheel_building", 5, 2, 7.5, 21.0),
+    ("P1", "welding", 13, 2, 7.5, 42.0),
+    ("P1", "painting", 5, 2, 7.5, 40.0),
+    ("P1", "wheel_building", 10, 2, 7.5, 36.0),
+    ("P1", "assembly", 21, 2, 7.5, 38.0),
+    ("P1", "battery_fitting", 3, 2, 7.5, 41.0),
+    ("P2", "welding", 8, 2, 7.5, 24.0),
+    ("P2", "painting", 4, 2, 7.5, 23.0),
+    ("P2", "wheel_building", 7, 2, 7.5, 21.0),
     ("P2", "assembly", 12, 2, 7.5, 22.0),
 ]
 OVERHEAD_RATE = 0.6
@@ -195,10 +345,38 @@ CUSTOMERS_PER_REGION = [  # channel, class, share of the market's orders
     ("online", "C", 0.08),
 ]
 CUSTOMER_NAMES = {
-    "DACH": ["Radhaus Gruppe", "Velonet", "Zweirad Huber", "Bike Kontor", "Radl Stadl", "Pedalo Shop"],
-    "BENELUX": ["Fietsplein", "Tweewieler.nl", "Velo Vanderbeek", "De Trapper", "Fietsen Jansen", "Rijwielweb"],
-    "NORDICS": ["Nordsykkel", "Cykelbolaget", "Polkupyora Oy", "Fjell Sykler", "Sykkelsmia", "Cykelnet"],
-    "UK": ["Britannia Cycles", "SpokeDirect", "Pedal & Co", "Hilltop Bikes", "Canal Cycles", "Chainline Online"],
+    "DACH": [
+        "Radhaus Gruppe",
+        "Velonet",
+        "Zweirad Huber",
+        "Bike Kontor",
+        "Radl Stadl",
+        "Pedalo Shop",
+    ],
+    "BENELUX": [
+        "Fietsplein",
+        "Tweewieler.nl",
+        "Velo Vanderbeek",
+        "De Trapper",
+        "Fietsen Jansen",
+        "Rijwielweb",
+    ],
+    "NORDICS": [
+        "Nordsykkel",
+        "Cykelbolaget",
+        "Polkupyora Oy",
+        "Fjell Sykler",
+        "Sykkelsmia",
+        "Cykelnet",
+    ],
+    "UK": [
+        "Britannia Cycles",
+        "SpokeDirect",
+        "Pedal & Co",
+        "Hilltop Bikes",
+        "Canal Cycles",
+        "Chainline Online",
+    ],
 }
 STAGE_PROB = {"prospect": 0.10, "qualify": 0.25, "propose": 0.50, "negotiate": 0.75, "commit": 0.90}
 # True win rates: calibrated early, optimistic in late stages (planted).
@@ -233,7 +411,9 @@ class _Gen:
         self.family = np.array([b[2] for b in BIKES] + [s[2] for s in SPARES])
         self.is_bike = np.arange(len(self.skus)) < self.n_bikes
         self.launch = np.array([b[8] for b in BIKES] + [s[7] for s in SPARES])
-        self.eol = np.array([b[9] if b[9] is not None else 10**6 for b in BIKES] + [10**6] * len(SPARES))
+        self.eol = np.array(
+            [b[9] if b[9] is not None else 10**6 for b in BIKES] + [10**6] * len(SPARES)
+        )
         self.drivetrain = [b[7] for b in BIKES] + [None] * len(SPARES)
         # Seed-dependent numbers.
         self.price_factor = rng.uniform(0.97, 1.03, len(self.skus))
@@ -245,7 +425,9 @@ class _Gen:
         self.noise_shape = 60.0
         self.region_share = np.array([r[4] for r in REGIONS]) * rng.uniform(0.9, 1.1, 4)
         self.region_share /= self.region_share.sum()
-        self.discounts = {p[0]: round(p[7] * rng.uniform(0.85, 1.15), 2) if p[7] else 0.0 for p in PROMOS}
+        self.discounts = {
+            p[0]: round(p[7] * rng.uniform(0.85, 1.15), 2) if p[7] else 0.0 for p in PROMOS
+        }
         self.cost_factor = rng.uniform(0.95, 1.05, len(COMPONENTS))
 
     # ------------------------------------------------------------------ demand model
@@ -263,8 +445,11 @@ class _Gen:
             if sku in LAUNCHES:
                 p, q = LAUNCHES[sku][:2]
                 life = _bass_cdf(t - b[8] + 1, p, q)
-                level = b[4] * self.level_factor[i] * season[moy] * (1 + self.growth[fam]) ** (
-                    np.clip(t - b[8] - 24, 0, None) / 12
+                level = (
+                    b[4]
+                    * self.level_factor[i]
+                    * season[moy]
+                    * (1 + self.growth[fam]) ** (np.clip(t - b[8] - 24, 0, None) / 12)
                 )
             if b[9] is not None:
                 decline = np.clip((b[9] - t + 1) / 10, 0.2, 1.0)
@@ -277,10 +462,14 @@ class _Gen:
             if not cfam:
                 continue
             j = self.skus.index(sku)
-            victims = [i for i in range(self.n_bikes) if self.family[i] == cfam and self.skus[i] != sku]
+            victims = [
+                i for i in range(self.n_bikes) if self.family[i] == cfam and self.skus[i] != sku
+            ]
             total = mu0[victims].sum(axis=0)
             taken = crate * mu0[j]
-            factor = np.clip(1 - np.divide(taken, total, out=np.zeros_like(total), where=total > 0), 0.3, 1)
+            factor = np.clip(
+                1 - np.divide(taken, total, out=np.zeros_like(total), where=total > 0), 0.3, 1
+            )
             mu0[victims] *= factor[None]
         # Promotions and events.
         mult = np.ones((S, R, T))
@@ -288,7 +477,11 @@ class _Gen:
         promo = np.zeros((S, R, T), dtype=bool)
         for p in PROMOS:
             pid, kind, fam, sku, regions, start, end = p[:7]
-            rows = [self.skus.index(sku)] if sku else [i for i in range(self.n_bikes) if self.family[i] == fam]
+            rows = (
+                [self.skus.index(sku)]
+                if sku
+                else [i for i in range(self.n_bikes) if self.family[i] == fam]
+            )
             cols = [REGION_CODES.index(r) for r in regions]
             months = np.arange(start, end + 1)
             ix = np.ix_(rows, cols, months)
@@ -353,7 +546,9 @@ class _Gen:
         uses = np.array([d == SHORTAGE_COMPONENT for d in self.drivetrain])
         for k, tt in enumerate(SHORTAGE_T):
             frac = self.shortage_fill[k] * rng.uniform(0.9, 1.05, size=(uses.sum(), R))
-            shipped[uses, :, tt] = np.minimum(shipped[uses, :, tt], np.floor(ordered[uses, :, tt] * frac))
+            shipped[uses, :, tt] = np.minimum(
+                shipped[uses, :, tt], np.floor(ordered[uses, :, tt] * frac)
+            )
         self.ordered, self.shipped = ordered.astype(np.int64), shipped.astype(np.int64)
         # Net price in cents.
         years = T0.year + np.arange(N_ALL) // 12
@@ -362,7 +557,8 @@ class _Gen:
         regdisc = np.array([r[3] for r in REGIONS])
         noise = rng.normal(0, 0.008, size=(S, R, N_ALL))
         price = (
-            list_price[:, None, None] / 100
+            list_price[:, None, None]
+            / 100
             * pidx[None, None, :]
             * (1 - regdisc[None, :, None])
             * (1 - self.disc)
@@ -370,7 +566,11 @@ class _Gen:
         )
         self.price_cents = np.round(price * 100).astype(np.int64)
         plan_price = (
-            list_price[:, None, None] / 100 * pidx[None, None, :] * (1 - regdisc[None, :, None]) * (1 - self.disc)
+            list_price[:, None, None]
+            / 100
+            * pidx[None, None, :]
+            * (1 - regdisc[None, :, None])
+            * (1 - self.disc)
         )
         self.plan_price_cents = np.round(plan_price * 100).astype(np.int64)
 
@@ -435,7 +635,13 @@ def _bom_rows():
     rows = []
     for b in BIKES:
         sku, fam, frame, wheel, drive = b[0], b[2], b[5], b[6], b[7]
-        rows += [(sku, frame, 1.0), (sku, wheel, 1.0), (sku, drive, 1.0), (sku, "KIT-FIN", 1.0)]
+        price = b[3]
+        kit = "KIT-FIN-B" if price < 1000 else ("KIT-FIN-S" if price < 2500 else "KIT-FIN-P")
+        if sku in CARBON_WHEELS:
+            wheel = "WHL-CB"
+        rows += [(sku, frame, 1.0), (sku, wheel, 1.0), (sku, drive, 1.0), (sku, kit, 1.0)]
+        if (fam == "mountain" and price >= 1200) or sku == "EB-500":
+            rows.append((sku, "FRK-SUS", 1.0))
         if fam == "city":
             rows.append((sku, "KIT-CITY", 1.0))
         if fam == "ebike":
@@ -452,11 +658,15 @@ def _routing_rows():
         for k, plant in enumerate(FAMILY_PLANTS[fam]):
             slower = 1.0 if k == 0 else 1.12
             for wc, h in HOURS[fam].items():
-                if frame == "FRM-RD-CB" and wc in ("welding", "painting"):
+                if frame.startswith("FRM-RD-CB") and wc in ("welding", "painting"):
                     continue  # carbon frames arrive welded and painted
+                if sku in CARBON_WHEELS and wc == "wheel_building":
+                    continue  # carbon wheelsets are bought
                 rows.append((sku, plant, wc, round(h * slower, 2), OFFSET[wc]))
     for k, plant in enumerate(["P1", "P2"]):
-        rows.append(("WHL-700", plant, "wheel_building", round(0.8 * (1.0 if k == 0 else 1.12), 2), 0))
+        rows.append(
+            ("WHL-700", plant, "wheel_building", round(0.8 * (1.0 if k == 0 else 1.12), 2), 0)
+        )
     return rows
 
 
@@ -483,9 +693,17 @@ def _master_tables(g: _Gen) -> dict[str, pd.DataFrame]:
         cph = round(cph * rng.uniform(0.97, 1.03), 2)
         wc_rows.append(
             (
-                plant, wc, units, shifts, hps, 20.0,
-                round(rng.uniform(0.84, 0.92), 2), round(rng.uniform(0.90, 1.0), 2),
-                cph, round(cph * 1.5, 2), float(units * 40),
+                plant,
+                wc,
+                units,
+                shifts,
+                hps,
+                20.0,
+                round(rng.uniform(0.84, 0.92), 2),
+                round(rng.uniform(0.90, 1.0), 2),
+                cph,
+                round(cph * 1.5, 2),
+                float(units * 40),
             )
         )
     work_centres = pd.DataFrame(wc_rows, columns=SCHEMA["work_centres"].column_names)
@@ -506,7 +724,15 @@ def _master_tables(g: _Gen) -> dict[str, pd.DataFrame]:
             material = round(sum(unit_cost[c] * q for p, c, q in _bom_rows() if p == sku), 2)
             main = FAMILY_PLANTS[fam][0]
             r = routings[(routings["sku"] == sku) & (routings["plant"] == main)]
-            labour = round(float(sum(h * rate[(main, wc)] for wc, h in zip(r["work_centre"], r["hours_per_unit"], strict=True))), 2)
+            labour = round(
+                float(
+                    sum(
+                        h * rate[(main, wc)]
+                        for wc, h in zip(r["work_centre"], r["hours_per_unit"], strict=True)
+                    )
+                ),
+                2,
+            )
             kind, launch, eol = "bike", b[8], b[9]
         else:
             s = SPARES[i - g.n_bikes]
@@ -528,22 +754,40 @@ def _master_tables(g: _Gen) -> dict[str, pd.DataFrame]:
         years_on[sku] = status
         name = BIKES[i][1] if i < g.n_bikes else SPARES[i - g.n_bikes][1]
         prod_rows.append(
-            (sku, name, fam, kind, list_price[i], material, labour, overhead, std, status,
-             _months(launch), _months(eol) if eol is not None else None)
+            (
+                sku,
+                name,
+                fam,
+                kind,
+                list_price[i],
+                material,
+                labour,
+                overhead,
+                std,
+                status,
+                _months(launch),
+                _months(eol) if eol is not None else None,
+            )
         )
         if i < g.n_bikes:
             item_rows.append((sku, name, "finished_good", "make", None, 1, 0.2, 10, std))
     products = pd.DataFrame(prod_rows, columns=SCHEMA["products"].column_names)
     for item, desc, _comps in SUBASSEMBLIES:
         item_rows.append((item, desc, "subassembly", "make", None, 1, 0.2, 50, unit_cost[item]))
-    for k, (item, desc, supplier, lt, lt_sd, moq, _cost) in enumerate(COMPONENTS):
+    for item, desc, supplier, lt, lt_sd, moq, _cost in COMPONENTS:
         itype = "merchandise" if item.startswith("AC-") else "component"
         sd = round(lt_sd * rng.uniform(0.8, 1.25), 2)
         item_rows.append((item, desc, itype, "buy", supplier, lt, sd, moq, unit_cost[item]))
     items = pd.DataFrame(item_rows, columns=SCHEMA["items"].column_names)
     return {
-        "products": products, "regions": regions, "customers": customers, "plants": plants,
-        "work_centres": work_centres, "routings": routings, "bom": bom, "items": items,
+        "products": products,
+        "regions": regions,
+        "customers": customers,
+        "plants": plants,
+        "work_centres": work_centres,
+        "routings": routings,
+        "bom": bom,
+        "items": items,
     }
 
 
@@ -581,7 +825,9 @@ def _promotions(g: _Gen) -> pd.DataFrame:
     for p in PROMOS:
         pid, kind, fam, sku, regions, start, end, _d, desc = p
         for reg in regions:
-            rows.append((pid, kind, fam, sku, reg, _months(start), _months(end), g.discounts[pid], desc))
+            rows.append(
+                (pid, kind, fam, sku, reg, _months(start), _months(end), g.discounts[pid], desc)
+            )
     return pd.DataFrame(rows, columns=SCHEMA["promotions"].column_names)
 
 
@@ -615,7 +861,11 @@ def _orders(g: _Gen) -> pd.DataFrame:
     cls = classes[cust]
     # Allocate each cell's shipments over its lines: class A first during the shortage.
     shortage = np.isin(t[cell], SHORTAGE_T)
-    prio = np.where(shortage, np.searchsorted(["A", "B", "C"], cls) + rng.random(len(cell)), rng.random(len(cell)) * 3)
+    prio = np.where(
+        shortage,
+        np.searchsorted(["A", "B", "C"], cls) + rng.random(len(cell)),
+        rng.random(len(cell)) * 3,
+    )
     order = np.lexsort((prio, cell))
     cell, cust, req, cls = cell[order], cust[order], req[order], cls[order]
     cum = pd.Series(req).groupby(cell).cumsum().to_numpy() - req
@@ -679,11 +929,11 @@ def _snapshots(g: _Gen) -> pd.DataFrame:
         stat = base * np.exp(rng.normal(0, sd, n) - sd**2 / 2)
         mult = g.mult[s, r, t]
         sales = stat * (1 + 0.5 * (mult - 1)) * 1.15 * np.exp(rng.normal(0, 0.12, n))
-        marketing = stat * mult * 1.05 * np.exp(rng.normal(0, 0.05, n))
+        marketing = stat * mult * 1.02 * np.exp(rng.normal(0, 0.05, n))
         ops = stat * 0.97 * np.exp(rng.normal(0, 0.03, n))
         short = uses[s] & np.isin(t, SHORTAGE_T)
         ops = np.where(short, ops * g.shortage_fill[np.clip(t - SHORTAGE_T[0], 0, 3)], ops)
-        consensus = (0.4 * stat + 0.15 * sales + 0.35 * marketing + 0.10 * ops) * 1.02
+        consensus = 0.3 * stat + 0.1 * sales + 0.5 * marketing + 0.1 * ops
         naive = g.ordered[s, r, t - lag - 1]
         frames.append(
             pd.DataFrame(
@@ -699,7 +949,9 @@ def _snapshots(g: _Gen) -> pd.DataFrame:
                     "marketing_input": np.round(marketing).astype(int),
                     "operations_input": np.round(ops).astype(int),
                     "consensus": np.round(consensus).astype(int),
-                    "_t": t, "_s": s, "_r": r,
+                    "_t": t,
+                    "_s": s,
+                    "_r": r,
                 }
             )
         )
@@ -710,16 +962,17 @@ def _snapshots(g: _Gen) -> pd.DataFrame:
 
 def _pipeline(g: _Gen, customers: pd.DataFrame) -> pd.DataFrame:
     rng = g.rng
-    n = 360
+    n = 420
     big = customers[customers["customer_class"].isin(["A", "B"])]["customer"].to_numpy()
     on = g.on_sale()
     created = np.sort(rng.integers(6, N_HIST, n))
-    expected = created + rng.integers(1, 7, n)
+    expected = created + rng.integers(1, 9, n)
     stages = np.array(list(STAGE_PROB))
     stage = stages[rng.choice(5, n, p=[0.15, 0.2, 0.25, 0.25, 0.15])]
-    closed = expected <= N_HIST - 1
+    close = np.maximum(expected + rng.integers(-1, 4, n), created + 1)
+    closed = close <= N_HIST - 1
+    expected = np.where(closed, expected, np.maximum(expected, N_HIST))  # open: not yet due
     won = rng.random(n) < np.array([STAGE_TRUE[x] for x in stage])
-    close = np.clip(expected + rng.integers(-1, 3, n), created + 1, N_HIST - 1)
     rows = []
     lp = g.list_price_cents() / 100
     for k in range(n):
@@ -730,9 +983,20 @@ def _pipeline(g: _Gen, customers: pd.DataFrame) -> pd.DataFrame:
         value = round(units * lp[i] * (1 - rng.uniform(0.12, 0.25)), 2)
         status = ("won" if won[k] else "lost") if closed[k] else "open"
         rows.append(
-            (f"OP-{k + 1:04d}", big[rng.integers(len(big))], g.family[i], g.skus[i], units, value,
-             stage[k], STAGE_PROB[stage[k]], _months(created[k]), _months(expected[k]), status,
-             _months(close[k]) if closed[k] else None)
+            (
+                f"OP-{k + 1:04d}",
+                big[rng.integers(len(big))],
+                g.family[i],
+                g.skus[i],
+                units,
+                value,
+                stage[k],
+                STAGE_PROB[stage[k]],
+                _months(created[k]),
+                _months(expected[k]),
+                status,
+                _months(close[k]) if closed[k] else None,
+            )
         )
     return pd.DataFrame(rows, columns=SCHEMA["pipeline"].column_names)
 
@@ -745,13 +1009,30 @@ def _npi(g: _Gen) -> pd.DataFrame:
         tau = np.arange(1, 61)
         to_peak = int(tau[np.argmax(_bass_cdf(tau, p, q) >= 0.9)])
         rows.append(
-            (sku, like, _months(b[8]), int(round(b[4] * g.level_factor[i])), p, q, to_peak, cfam,
-             crate, "launched" if b[8] < N_HIST else "planned")
+            (
+                sku,
+                like,
+                _months(b[8]),
+                int(round(b[4] * g.level_factor[i])),
+                p,
+                q,
+                to_peak,
+                cfam,
+                crate,
+                "launched" if b[8] < N_HIST else "planned",
+            )
         )
     return pd.DataFrame(rows, columns=SCHEMA["npi"].column_names)
 
 
-BUDGET_BIAS = {"road": 1.04, "mountain": 1.06, "city": 1.12, "ebike": 0.85, "parts": 1.0, "accessories": 1.0}
+BUDGET_BIAS = {
+    "road": 1.04,
+    "mountain": 1.06,
+    "city": 1.12,
+    "ebike": 0.85,
+    "parts": 1.0,
+    "accessories": 1.0,
+}
 
 
 def _sales_plan(g: _Gen) -> pd.DataFrame:
@@ -775,7 +1056,9 @@ def _sales_plan(g: _Gen) -> pd.DataFrame:
                     "plan_price": g.plan_price_cents[s, r, t] / 100,
                     "_o": np.lexsort((r, s, t)).argsort(),
                 }
-            ).sort_values("_o").drop(columns="_o")
+            )
+            .sort_values("_o")
+            .drop(columns="_o")
         )
     return pd.concat(frames, ignore_index=True)
 
@@ -828,17 +1111,25 @@ def _explode(volume: dict[str, float]) -> dict[str, float]:
 def _supply_tables(g: _Gen, products: pd.DataFrame, items: pd.DataFrame) -> dict[str, pd.DataFrame]:
     rng = g.rng
     on = g.on_sale()
-    nxt = g.mu[:, :, PLAN_T : PLAN_T + 3].sum(axis=1).mean(axis=1) * on[:, PLAN_T : PLAN_T + 3].any(axis=1)
+    nxt = g.mu[:, :, PLAN_T : PLAN_T + 3].sum(axis=1).mean(axis=1) * on[:, PLAN_T : PLAN_T + 3].any(
+        axis=1
+    )
     inv_rows, rec_rows = [], []
     lead = items.set_index("item")["lead_time"]
     moq = items.set_index("item")["min_order_qty"]
     for plant, *_ in PLANTS:
         volume = {}
         for i, sku in enumerate(g.skus):
-            share = _plant_share(g.family[i], plant) if i < g.n_bikes else (1.0 if plant == "P1" else 0.0)
+            share = (
+                _plant_share(g.family[i], plant)
+                if i < g.n_bikes
+                else (1.0 if plant == "P1" else 0.0)
+            )
             if share > 0:
                 volume[sku] = nxt[i] * share
-        need = _explode({k: v for k, v in volume.items() if k in set(g.skus[: g.n_bikes]) or k == "WHL-700"})
+        need = _explode(
+            {k: v for k, v in volume.items() if k in set(g.skus[: g.n_bikes]) or k == "WHL-700"}
+        )
         for k, v in volume.items():
             need.setdefault(k, v)
         for item in items["item"]:
@@ -850,7 +1141,9 @@ def _supply_tables(g: _Gen, products: pd.DataFrame, items: pd.DataFrame) -> dict
             inv_rows.append((item, plant, int(np.round(monthly * cover)), ss))
             lt = int(lead[item])
             if item in set(g.skus[: g.n_bikes]) and monthly > 0:
-                rec_rows.append((item, plant, _months(PLAN_T), int(max(10, np.round(monthly * 0.5 / 10) * 10))))
+                rec_rows.append(
+                    (item, plant, _months(PLAN_T), int(max(10, np.round(monthly * 0.5 / 10) * 10)))
+                )
             elif lt >= 2 and monthly > 0:
                 for k in range(lt - 1):
                     q = int(np.ceil(monthly * rng.uniform(0.8, 1.1) / moq[item]) * moq[item])
@@ -859,8 +1152,14 @@ def _supply_tables(g: _Gen, products: pd.DataFrame, items: pd.DataFrame) -> dict
     receipts = pd.DataFrame(rec_rows, columns=SCHEMA["scheduled_receipts"].column_names)
     lanes = pd.DataFrame(
         [
-            ("P1", "DACH", 35.0, 3), ("P1", "BENELUX", 22.0, 1), ("P1", "NORDICS", 48.0, 4), ("P1", "UK", 55.0, 5),
-            ("P2", "DACH", 30.0, 2), ("P2", "BENELUX", 42.0, 3), ("P2", "NORDICS", 45.0, 4), ("P2", "UK", 68.0, 7),
+            ("P1", "DACH", 35.0, 3),
+            ("P1", "BENELUX", 22.0, 1),
+            ("P1", "NORDICS", 48.0, 4),
+            ("P1", "UK", 55.0, 5),
+            ("P2", "DACH", 30.0, 2),
+            ("P2", "BENELUX", 42.0, 3),
+            ("P2", "NORDICS", 45.0, 4),
+            ("P2", "UK", 68.0, 7),
         ],
         columns=["plant", "region", "cost_per_unit", "transit_days"],
     )
@@ -876,24 +1175,94 @@ def _supply_tables(g: _Gen, products: pd.DataFrame, items: pd.DataFrame) -> dict
     workforce = round(total_units / 12 * avg_hours / 140)
     holding_rate = round(rng.uniform(0.2, 0.25), 3)
     params = [
-        ("holding_rate", holding_rate, "1/year", "Inventory holding cost as a share of unit cost per year"),
-        ("holding_cost", round(avg_std * holding_rate / 12, 2), "EUR/unit/month", "Holding cost of an average bicycle"),
-        ("backorder_cost", round(rng.uniform(30, 45), 2), "EUR/unit/month", "Cost of a bicycle backordered for a month"),
-        ("order_cost", round(rng.uniform(150, 220), 2), "EUR/order", "Fixed cost of a purchase order"),
-        ("setup_cost", round(rng.uniform(400, 550), 2), "EUR/setup", "Fixed cost of a production batch (line changeover)"),
-        ("hiring_cost", round(rng.uniform(2200, 2800), 2), "EUR/worker", "Cost of hiring and training a worker"),
-        ("layoff_cost", round(rng.uniform(3500, 4500), 2), "EUR/worker", "Cost of laying off a worker"),
-        ("regular_cost_per_hour", 38.0, "EUR/h", "Regular labour cost per hour (aggregate planning)"),
+        (
+            "holding_rate",
+            holding_rate,
+            "1/year",
+            "Inventory holding cost as a share of unit cost per year",
+        ),
+        (
+            "holding_cost",
+            round(avg_std * holding_rate / 12, 2),
+            "EUR/unit/month",
+            "Holding cost of an average bicycle",
+        ),
+        (
+            "backorder_cost",
+            round(rng.uniform(30, 45), 2),
+            "EUR/unit/month",
+            "Cost of a bicycle backordered for a month",
+        ),
+        (
+            "order_cost",
+            round(rng.uniform(150, 220), 2),
+            "EUR/order",
+            "Fixed cost of a purchase order",
+        ),
+        (
+            "setup_cost",
+            round(rng.uniform(400, 550), 2),
+            "EUR/setup",
+            "Fixed cost of a production batch (line changeover)",
+        ),
+        (
+            "hiring_cost",
+            round(rng.uniform(2200, 2800), 2),
+            "EUR/worker",
+            "Cost of hiring and training a worker",
+        ),
+        (
+            "layoff_cost",
+            round(rng.uniform(3500, 4500), 2),
+            "EUR/worker",
+            "Cost of laying off a worker",
+        ),
+        (
+            "regular_cost_per_hour",
+            38.0,
+            "EUR/h",
+            "Regular labour cost per hour (aggregate planning)",
+        ),
         ("overtime_cost_per_hour", 57.0, "EUR/h", "Overtime labour cost per hour"),
         ("regular_hours_per_worker", 140.0, "h/month", "Regular hours per worker per month"),
         ("max_overtime_per_worker", 20.0, "h/month", "Overtime hours a worker may do per month"),
-        ("initial_workforce", float(workforce), "workers", "Direct workers at the start of 2026-01"),
-        ("hours_per_unit", round(avg_hours, 3), "h/unit", "Average direct hours per bicycle (2025 mix)"),
-        ("material_cost", round(avg_cost, 2), "EUR/unit", "Average material cost per bicycle (2025 mix)"),
-        ("subcontract_cost", round(avg_std * rng.uniform(1.1, 1.2), 2), "EUR/unit", "Cost of a bicycle assembled by a subcontractor"),
+        (
+            "initial_workforce",
+            float(workforce),
+            "workers",
+            "Direct workers at the start of 2026-01",
+        ),
+        (
+            "hours_per_unit",
+            round(avg_hours, 3),
+            "h/unit",
+            "Average direct hours per bicycle (2025 mix)",
+        ),
+        (
+            "material_cost",
+            round(avg_cost, 2),
+            "EUR/unit",
+            "Average material cost per bicycle (2025 mix)",
+        ),
+        (
+            "subcontract_cost",
+            round(avg_std * rng.uniform(1.1, 1.2), 2),
+            "EUR/unit",
+            "Cost of a bicycle assembled by a subcontractor",
+        ),
         ("max_subcontract", 400.0, "units/month", "Subcontractor capacity per month"),
-        ("overhead_rate", OVERHEAD_RATE, "fraction of labour", "Overhead absorbed per EUR of direct labour"),
-        ("lost_sale_cost", round(rng.uniform(250, 350), 2), "EUR/unit", "Margin and goodwill lost per bicycle not delivered"),
+        (
+            "overhead_rate",
+            OVERHEAD_RATE,
+            "fraction of labour",
+            "Overhead absorbed per EUR of direct labour",
+        ),
+        (
+            "lost_sale_cost",
+            round(rng.uniform(250, 350), 2),
+            "EUR/unit",
+            "Margin and goodwill lost per bicycle not delivered",
+        ),
     ]
     planning_costs = pd.DataFrame(params, columns=SCHEMA["planning_costs"].column_names)
     return {
@@ -909,7 +1278,10 @@ def _finance_lines(months, rev_rt, cogs_t, mat_t, g, shortage: bool):
     """Month-end financial lines from revenue by (region, month) and cost by month (cents)."""
     terms = np.array([r[2] for r in REGIONS])
     prev = np.concatenate([rev_rt[:, :1], rev_rt[:, :-1]], axis=1)
-    recv = (rev_rt * np.minimum(terms, 30)[:, None] / 30 + prev * np.maximum(terms - 30, 0)[:, None] / 30).sum(axis=0)
+    recv = (
+        rev_rt * np.minimum(terms, 30)[:, None] / 30
+        + prev * np.maximum(terms - 30, 0)[:, None] / 30
+    ).sum(axis=0)
     mat_prev = np.concatenate([mat_t[:1], mat_t[:-1]])
     payables = mat_t + 0.5 * mat_prev
     moy = months % 12
@@ -938,7 +1310,13 @@ def _finance(g, sales, products, plan) -> dict[str, pd.DataFrame]:
     out = {}
     for name, df, units, price, months in (
         ("financials", sales, "shipped_units", "net_price", np.arange(N_HIST)),
-        ("budget", plan[plan["version"] == "budget"], "plan_units", "plan_price", np.arange(24, 60)),
+        (
+            "budget",
+            plan[plan["version"] == "budget"],
+            "plan_units",
+            "plan_price",
+            np.arange(24, 60),
+        ),
     ):
         t = pd.PeriodIndex(df["month"]).asi8 - T0.ordinal - months[0]
         r = df["region"].map({c: k for k, c in enumerate(REGION_CODES)}).to_numpy()

@@ -1,0 +1,70 @@
+"""``sopcourse data validate DIR`` and ``sopcourse data generate --seed N --out DIR``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _validate(args) -> int:
+    from .validate import validate_data
+
+    report = validate_data(args.folder)
+    print(report)
+    if report.ok:
+        print("OK: the data can be loaded with sop.load_company(data_dir=...).")
+        return 0
+    print(f"\n{len(report.errors)} problem(s) to fix; nothing was changed.", file=sys.stderr)
+    return 1
+
+
+def _generate(args) -> int:
+    from .generate import generate
+    from .load import write_tables
+    from .schema import SCHEMA
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"sopcourse data generate: {out} is a file, not a folder.", file=sys.stderr)
+        return 1
+    if out.is_dir() and any(out.iterdir()) and not args.force:
+        print(
+            f"sopcourse data generate: {out} is not empty; choose a new folder, or add --force "
+            "to overwrite the table files in it (other files are left alone).",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        tables = generate(args.seed)
+    except ValueError as exc:
+        print(f"sopcourse data generate: {exc}", file=sys.stderr)
+        return 1
+    out.mkdir(parents=True, exist_ok=True)
+    # Write into a temporary folder beside the target, then move each file in place, so an
+    # interrupted run never leaves a half-written table.
+    with tempfile.TemporaryDirectory(dir=out, prefix=".sopcourse-") as tmp:
+        for path in write_tables(tables, tmp):
+            os.replace(path, out / path.name)
+    rows = sum(len(df) for df in tables.values())
+    print(f"wrote {len(SCHEMA)} tables ({rows:,} rows) of variant seed={args.seed} to {out}")
+    return 0
+
+
+def register_cli(subparsers) -> None:
+    """Add ``sopcourse data validate`` and ``sopcourse data generate``."""
+    p = subparsers.add_parser("data", help="check your own data folder or write a data variant")
+    sub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    v = sub.add_parser(
+        "validate", help="check a folder of CSV tables against the schema (changes nothing)"
+    )
+    v.add_argument("folder", help="folder with sales.csv, products.csv, ...")
+    v.set_defaults(func=_validate)
+    g = sub.add_parser("generate", help="write the tables of a data variant as CSV")
+    g.add_argument("--seed", type=int, required=True, help="the variant (0 = the standard data)")
+    g.add_argument("--out", required=True, help="output folder (new or empty)")
+    g.add_argument(
+        "--force", action="store_true", help="overwrite the table files of a non-empty folder"
+    )
+    g.set_defaults(func=_generate)

@@ -1,0 +1,609 @@
+"""Check a data folder against the schema and report every problem at once.
+
+:func:`validate_data` reads the CSV files of a folder (it never writes or changes
+anything), checks each against :data:`~sopcourse.datasets.schema.SCHEMA` (encoding,
+header, columns, types, ranges, keys, joins between tables, the bill of materials and
+the arithmetic that ties the tables together) and returns a :class:`ValidationReport`
+whose problems each name the file, the line(s) and the column, say what is wrong and
+how to fix it. ``sopcourse data validate DIR`` prints the report and exits with 1 when
+anything is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .schema import REQUIRED_TABLES, SCHEMA, Table
+
+__all__ = ["Problem", "ValidationReport", "validate_data"]
+
+_SHOW = 8  # line numbers shown per problem before "and N more"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: the file, the CSV line numbers (header = line 1), the column, what is
+    wrong and how to fix it. ``severity`` is ``"error"`` or ``"warning"``."""
+
+    file: str
+    lines: tuple[int, ...]
+    column: str | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.lines:
+            shown = ", ".join(str(n) for n in self.lines[:_SHOW])
+            more = len(self.lines) - _SHOW
+            word = "line" if len(self.lines) == 1 else "lines"
+            where.append(f"{word} {shown}" + (f" and {more} more" if more > 0 else ""))
+        if self.column:
+            where.append(f"column {self.column}")
+        tag = "" if self.severity == "error" else "warning: "
+        return f"{', '.join(where)}: {tag}{self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """The result of :func:`validate_data`: every problem found, and the tables checked."""
+
+    folder: Path
+    problems: list[Problem] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def text(self, warnings: bool = True) -> str:
+        shown = self.problems if warnings else self.errors
+        return "\n".join(str(p) for p in shown)
+
+    def __str__(self) -> str:
+        head = (
+            f"{self.folder}: {len(self.tables)} table(s) checked, {len(self.errors)} error(s), "
+            f"{len(self.warnings)} warning(s)"
+        )
+        return head + ("\n" + self.text() if self.problems else "")
+
+
+# ----------------------------------------------------------------------------- helpers
+_INT = re.compile(r"^[+-]?\d+$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_BOOL = {"0", "1"}
+
+
+def _example(values: pd.Series, mask) -> str:
+    v = values[np.asarray(mask)].iloc[0]
+    return repr(v)
+
+
+class _Checker:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.raw: dict[str, pd.DataFrame] = {}  # text values, one column per schema column present
+        self.good: dict[str, dict[str, bool]] = {}  # table -> column -> parsed without problems
+        self.typed: dict[str, dict[str, pd.Series]] = {}
+
+    def add(self, file, lines, column, message, severity="error"):
+        self.problems.append(Problem(file, tuple(lines), column, message, severity))
+
+    # --------------------------------------------------------------- reading one file
+    def read(self, table: Table) -> None:
+        path = self.folder / table.file
+        f = table.file
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.add(
+                f,
+                [line],
+                None,
+                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}). Save the file "
+                "as UTF-8 (in Excel: 'CSV UTF-8'; in pandas: to_csv(..., encoding='utf-8')).",
+            )
+            return
+        if not text.strip():
+            self.add(
+                f,
+                [],
+                None,
+                "is empty. It needs a header line with the columns "
+                f"{', '.join(table.column_names)} and one row per {table.grain.removeprefix('one row per ')}.",
+            )
+            return
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        header = [h.strip() for h in rows[0]]
+        body = rows[1:]
+        # Blank lines at the end are harmless; blank lines in the middle are rows of nothing.
+        while body and not any(cell.strip() for cell in body[-1]):
+            body.pop()
+        dup = sorted({h for h in header if header.count(h) > 1})
+        if dup:
+            self.add(
+                f,
+                [1],
+                ", ".join(dup),
+                "appears more than once in the header; keep one column of each name.",
+            )
+        missing = [c for c in table.column_names if c not in header]
+        if missing:
+            self.add(
+                f,
+                [1],
+                ", ".join(missing),
+                f"missing column(s). The header must contain {', '.join(table.column_names)} "
+                "(see datasets/README.md for what each means).",
+            )
+        extra = [h for h in header if h not in table.column_names]
+        if extra:
+            self.add(f, [1], ", ".join(extra), "unknown column(s), ignored.", "warning")
+        width = len(header)
+        bad_width = [i for i, r in enumerate(body) if len(r) != width]
+        if bad_width:
+            self.add(
+                f,
+                [i + 2 for i in bad_width],
+                None,
+                f"wrong number of fields (the header has {width}); a comma inside a value "
+                "needs the value in double quotes, and every row needs every column.",
+            )
+        body = [r if len(r) == width else (r + [""] * width)[:width] for r in body]
+        if not body:
+            self.add(
+                f,
+                [],
+                None,
+                "has a header but no rows: the table is empty. Add the data or remove the file.",
+            )
+            return
+        keep = [c for c in table.column_names if c in header and c not in dup]
+        cols = {c: header.index(c) for c in keep}
+        frame = pd.DataFrame(
+            {c: [r[j].strip() for r in body] for c, j in cols.items()}, dtype=object
+        )
+        if bad_width:
+            frame = frame.drop(index=bad_width)
+        self.raw[table.name] = frame
+        self.good[table.name] = {}
+        self.typed[table.name] = {}
+        for c in keep:
+            self.check_column(table, frame, table.column(c))
+
+    # --------------------------------------------------------------- one column
+    def check_column(self, table: Table, frame: pd.DataFrame, col) -> None:
+        f, name = table.file, col.name
+        s = frame[name]
+        idx = frame.index
+        empty = s.eq("")
+        ok = True
+        if empty.any() and not col.nullable:
+            key = " (it is part of the key)" if name in table.key else ""
+            self.add(f, _lines_at(idx, empty), name, f"missing value{key}: fill it in.")
+            ok = False
+        present = ~empty
+        typed = None
+        if col.dtype in ("int", "float", "money"):
+            if col.dtype == "int":
+                bad = present & ~s.str.match(_INT)
+                what = "a whole number"
+            else:
+                num = pd.to_numeric(s.where(present), errors="coerce")
+                bad = present & (num.isna() | ~np.isfinite(num.fillna(0)))
+                what = "a number (use a dot for decimals, no thousands separator or currency sign)"
+            if bad.any():
+                self.add(f, _lines_at(idx, bad), name, f"{_example(s, bad)} is not {what}.")
+                ok = False
+            typed = pd.to_numeric(s.where(present & ~bad), errors="coerce").astype(float)
+            if col.min is not None:
+                low = typed < col.min
+                if low.any():
+                    kind = "negative" if col.min == 0 else f"below the minimum {col.min:g}"
+                    self.add(
+                        f,
+                        _lines_at(idx, low),
+                        name,
+                        f"{_example(s, low)} is {kind}; {name} must be at least {col.min:g} ({col.unit}).",
+                    )
+                    ok = False
+            if col.max is not None:
+                high = typed > col.max
+                if high.any():
+                    hint = " (write fractions as 0.15, not 15)" if col.unit == "fraction" else ""
+                    self.add(
+                        f,
+                        _lines_at(idx, high),
+                        name,
+                        f"{_example(s, high)} is above the maximum {col.max:g}{hint}.",
+                    )
+                    ok = False
+        elif col.dtype == "month":
+            bad = present & ~s.str.match(_MONTH)
+            if bad.any():
+                daily = bad & s.str.match(_DATE_LIKE)
+                if daily.any():
+                    self.add(
+                        f,
+                        _lines_at(idx, daily),
+                        name,
+                        f"{_example(s, daily)} is a date, not a month: this table is monthly; "
+                        "write months as YYYY-MM (e.g. 2024-03) and add up the days of a month first.",
+                    )
+                other = bad & ~daily
+                if other.any():
+                    self.add(
+                        f,
+                        _lines_at(idx, other),
+                        name,
+                        f"{_example(s, other)} is not a month; write YYYY-MM, e.g. 2024-03.",
+                    )
+                ok = False
+            typed = pd.Series(pd.NaT, index=idx, dtype="period[M]")
+            good = present & ~bad
+            if good.any():
+                typed[good] = pd.to_datetime(s[good], format="%Y-%m").dt.to_period("M")
+        elif col.dtype == "date":
+            parsed = pd.to_datetime(s.where(present), format="%Y-%m-%d", errors="coerce")
+            bad = present & (~s.str.match(_DATE) | parsed.isna())
+            if bad.any():
+                self.add(
+                    f,
+                    _lines_at(idx, bad),
+                    name,
+                    f"{_example(s, bad)} is not a date; write YYYY-MM-DD, e.g. 2024-03-15.",
+                )
+                ok = False
+            typed = parsed.where(~bad)
+        elif col.dtype == "bool":
+            bad = present & ~s.isin(_BOOL)
+            if bad.any():
+                self.add(f, _lines_at(idx, bad), name, f"{_example(s, bad)} is not 0 or 1.")
+                ok = False
+            typed = s.eq("1")
+        elif col.dtype == "category":
+            bad = present & ~s.isin(col.categories)
+            if bad.any():
+                self.add(
+                    f,
+                    _lines_at(idx, bad),
+                    name,
+                    f"{_example(s, bad)} is not an allowed value; use one of {', '.join(col.categories)}.",
+                )
+                ok = False
+            typed = s.where(present)
+        else:
+            typed = s.where(present)
+        self.good[table.name][name] = ok
+        self.typed[table.name][name] = typed
+
+    def cols_ok(self, table: str, *cols: str) -> bool:
+        g = self.good.get(table, {})
+        return all(g.get(c, False) for c in cols)
+
+    # --------------------------------------------------------------- keys and joins
+    def check_key(self, table: Table) -> None:
+        if not self.cols_ok(table.name, *table.key):
+            return
+        frame = self.raw[table.name][list(table.key)]
+        dup = frame.duplicated(keep=False)
+        if dup.any():
+            first = frame[dup].iloc[0].tolist()
+            key = ", ".join(table.key)
+            self.add(
+                table.file,
+                _lines_at(frame.index, dup),
+                key,
+                f"duplicate key: ({key}) = ({', '.join(map(str, first))}) and others appear more than "
+                "once; keep one row per key (add the rows up or remove the copies).",
+            )
+
+    def check_foreign_keys(self, table: Table) -> None:
+        for cols, ref_name, ref_cols in table.foreign_keys:
+            cols_l, ref_l = cols.split(","), ref_cols.split(",")
+            if not self.cols_ok(table.name, *cols_l):
+                continue
+            ref = SCHEMA[ref_name]
+            if ref_name not in self.raw:
+                if (self.folder / ref.file).exists():
+                    continue  # the referenced file itself has a problem, reported already
+                self.add(
+                    table.file,
+                    [],
+                    cols,
+                    f"cannot be checked: {ref.file} is not in the folder.",
+                    "warning",
+                )
+                continue
+            if not self.cols_ok(ref_name, *ref_l):
+                continue
+            frame = self.raw[table.name][cols_l]
+            present = frame.ne("").all(axis=1)
+            known = pd.MultiIndex.from_frame(self.raw[ref_name][ref_l])
+            have = pd.MultiIndex.from_frame(frame)
+            bad = present & ~pd.Series(have.isin(known), index=frame.index)
+            if bad.any():
+                example = ", ".join(frame[bad].iloc[0].tolist())
+                n_unknown = len(frame[bad].drop_duplicates())
+                self.add(
+                    table.file,
+                    _lines_at(frame.index, bad),
+                    cols,
+                    f"{example!r}{' and others' if n_unknown > 1 else ''} not found in "
+                    f"{ref.file} (column {ref_cols}); add it there or correct the code.",
+                )
+
+
+def _lines_at(index, mask) -> tuple[int, ...]:
+    """Line numbers of the True rows of a mask over a frame whose index is the row position."""
+    mask = np.asarray(mask, dtype=bool)
+    return tuple(int(i) + 2 for i in np.asarray(index)[mask])
+
+
+# --------------------------------------------------------------------------- rules
+def _rules(ck: _Checker) -> None:
+    t = ck.typed
+    tol = 0.011
+
+    def rule(table, cols, bad, column, message, severity="error"):
+        if table in t and ck.cols_ok(table, *cols):
+            frame = ck.raw[table]
+            mask = bad(t[table]).fillna(False).to_numpy(bool)
+            if mask.any():
+                ck.add(SCHEMA[table].file, _lines_at(frame.index, mask), column, message, severity)
+
+    rule(
+        "sales",
+        ["shipped_units", "ordered_units"],
+        lambda x: x["shipped_units"] > x["ordered_units"],
+        "shipped_units",
+        "more units shipped than ordered; shipped_units must be at most ordered_units.",
+    )
+    rule(
+        "sales",
+        ["shipped_units", "net_price", "revenue"],
+        lambda x: (x["revenue"] - x["shipped_units"] * x["net_price"]).abs() > tol,
+        "revenue",
+        "revenue is not shipped_units x net_price (to the cent); recompute it.",
+    )
+    rule(
+        "orders",
+        ["shipped_units", "requested_units"],
+        lambda x: x["shipped_units"] > x["requested_units"],
+        "shipped_units",
+        "more units shipped than requested; shipped_units must be at most requested_units.",
+    )
+    rule(
+        "orders",
+        ["order_date", "requested_date"],
+        lambda x: x["requested_date"] < x["order_date"],
+        "requested_date",
+        "requested before the order was placed; check order_date and requested_date.",
+    )
+    rule(
+        "orders",
+        ["shipped_units", "shipped_date"],
+        lambda x: (x["shipped_units"] > 0) & x["shipped_date"].isna(),
+        "shipped_date",
+        "units were shipped but shipped_date is empty; fill in the shipping date.",
+    )
+    rule(
+        "products",
+        ["material_cost", "labour_cost", "overhead_cost", "standard_cost"],
+        lambda x: (
+            (x["standard_cost"] - x["material_cost"] - x["labour_cost"] - x["overhead_cost"]).abs()
+            > tol
+        ),
+        "standard_cost",
+        "standard_cost is not material_cost + labour_cost + overhead_cost.",
+    )
+    rule(
+        "products",
+        ["launch_month", "end_of_life_month"],
+        lambda x: pd.Series(
+            [
+                (e is not pd.NaT and e < launch)
+                for launch, e in zip(x["launch_month"], x["end_of_life_month"], strict=True)
+            ]
+        ),
+        "end_of_life_month",
+        "end of life before launch; check the two months.",
+    )
+    for name in ("promotions",):
+        rule(
+            name,
+            ["start_month", "end_month"],
+            lambda x: x["end_month"] < x["start_month"],
+            "end_month",
+            "ends before it starts; end_month must be on or after start_month.",
+        )
+    rule(
+        "forecast_snapshots",
+        ["snapshot_month", "target_month", "lag"],
+        lambda x: pd.Series(
+            [
+                (tm - sm).n != lag
+                for sm, tm, lag in zip(
+                    x["snapshot_month"], x["target_month"], x["lag"], strict=True
+                )
+            ]
+        ),
+        "lag",
+        "lag is not target_month - snapshot_month (in months).",
+    )
+    rule(
+        "pipeline",
+        ["status", "close_month"],
+        lambda x: (x["status"] != "open") & x["close_month"].isna(),
+        "close_month",
+        "a closed (won or lost) opportunity needs its close_month.",
+    )
+    for name in ("financials", "budget"):
+        rule(
+            name,
+            ["revenue", "cogs", "gross_margin"],
+            lambda x: (x["gross_margin"] - (x["revenue"] - x["cogs"])).abs() > tol,
+            "gross_margin",
+            "gross_margin is not revenue - cogs.",
+        )
+    _bom_rules(ck)
+    _cross_table(ck)
+
+
+def _bom_rules(ck: _Checker) -> None:
+    if "bom" not in ck.raw or not ck.cols_ok("bom", "parent", "component"):
+        return
+    frame = ck.raw["bom"]
+    self_loop = frame["parent"] == frame["component"]
+    if self_loop.any():
+        ck.add(
+            "bom.csv",
+            _lines_at(frame.index, self_loop),
+            "component",
+            f"{frame['parent'][self_loop].iloc[0]!r} is its own component; remove the row.",
+        )
+    edges: dict[str, list[tuple[str, int]]] = {}
+    for i, p, c in zip(frame.index, frame["parent"], frame["component"], strict=True):
+        if p != c:
+            edges.setdefault(p, []).append((c, i))
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    cycles = []
+
+    def visit(node, path):
+        state[node] = 1
+        for child, row in edges.get(node, []):
+            if state.get(child) == 1:
+                start = [n for n, _ in path].index(child) if child in [n for n, _ in path] else 0
+                cycles.append(path[start:] + [(child, row)])
+            elif child not in state:
+                visit(child, path + [(child, row)])
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node, [(node, None)])
+    for cyc in cycles[:5]:
+        names = " -> ".join(n for n, _ in cyc)
+        rows = sorted({r for _, r in cyc if r is not None})
+        ck.add(
+            "bom.csv",
+            _lines_at(np.asarray(rows), np.ones(len(rows), bool)),
+            "parent, component",
+            f"the bill of materials has a cycle ({names}): an item cannot contain itself; remove one of these links.",
+        )
+
+
+def _cross_table(ck: _Checker) -> None:
+    t = ck.typed
+    if (
+        "financials" in t
+        and "sales" in t
+        and ck.cols_ok("financials", "month", "revenue")
+        and ck.cols_ok("sales", "month", "revenue")
+    ):
+        s = (
+            pd.DataFrame({"m": t["sales"]["month"], "r": t["sales"]["revenue"]})
+            .groupby("m")["r"]
+            .sum()
+        )
+        fin = pd.DataFrame({"m": t["financials"]["month"], "r": t["financials"]["revenue"]})
+        diff = (fin["r"] - fin["m"].map(s).fillna(0)).abs() > 0.01 * 10
+        if diff.any():
+            ck.add(
+                "financials.csv",
+                _lines_at(ck.raw["financials"].index, diff.to_numpy()),
+                "revenue",
+                "revenue differs from the sum of sales.csv revenue of the month.",
+                "warning",
+            )
+
+
+# --------------------------------------------------------------------------- entry point
+def validate_data(folder) -> ValidationReport:
+    """Check every table of a data folder against the schema; report all problems.
+
+    Reads only: the files are never written, renamed or changed. Tables the folder does
+    not supply are skipped, except the required ones (``products``, ``regions``,
+    ``sales``). Problems name the file, the CSV line numbers (the header is line 1) and
+    the column, and say how to fix them.
+
+    Parameters
+    ----------
+    folder : path
+        A folder of CSV files named as in ``datasets/README.md`` (``sales.csv`` ...).
+
+    Returns
+    -------
+    ValidationReport
+        ``ok`` (no errors), ``errors``, ``warnings``, ``problems``; ``str()`` gives a
+        readable report.
+
+    Examples
+    --------
+    >>> from sopcourse.datasets import data_dir
+    >>> validate_data(data_dir()).ok
+    True
+    >>> report = validate_data("no/such/folder")
+    >>> report.ok, str(report.errors[0]).startswith("no/such/folder")
+    (False, True)
+    """
+    folder = Path(folder)
+    report = ValidationReport(folder)
+    if not folder.is_dir():
+        report.problems.append(
+            Problem(
+                str(folder), (), None, "is not a folder: give the folder that holds the CSV files."
+            )
+        )
+        return report
+    ck = _Checker(folder)
+    for name in REQUIRED_TABLES:
+        if not (folder / SCHEMA[name].file).is_file():
+            ck.add(
+                SCHEMA[name].file,
+                [],
+                None,
+                f"is missing: every data folder needs {', '.join(t + '.csv' for t in REQUIRED_TABLES)}.",
+            )
+    known = {t.file for t in SCHEMA.values()}
+    for path in sorted(folder.glob("*.csv")):
+        if path.name not in known:
+            ck.add(
+                path.name,
+                [],
+                None,
+                "is not a table of the schema (see datasets/README.md); ignored.",
+                "warning",
+            )
+    for table in SCHEMA.values():
+        if (folder / table.file).is_file():
+            report.tables.append(table.name)
+            ck.read(table)
+    for table in SCHEMA.values():
+        if table.name in ck.raw:
+            ck.check_key(table)
+            ck.check_foreign_keys(table)
+    _rules(ck)
+    report.problems = ck.problems
+    return report
