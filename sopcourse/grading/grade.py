@@ -667,6 +667,7 @@ def grade_folder(
                         "total": 0.0,
                         "max": assignment.total_points,
                     }
+                _keep_rubric_grades(rec, existing.get(student))
                 atomic_write(out / "feedback" / f"{student}.html", feedback_html(assignment, rec))
                 atomic_write(out / "audit" / f"{student}.json", json.dumps(rec, indent=1))
                 with lock:
@@ -682,16 +683,55 @@ def grade_folder(
     return existing
 
 
+def _keep_rubric_grades(new: dict, old) -> None:
+    """A regrade keeps the hand-graded points of free-text answers that did not change."""
+    for qid, q in (new.get("questions") or {}).items():
+        before = ((old or {}).get("questions") or {}).get(qid) or {}
+        if (
+            q.get("status") == "rubric pending"
+            and before.get("status") == "rubric graded"
+            and before.get("answer_text") == q.get("answer_text")
+        ):
+            for key in ("points", "status", "reason", "comment"):
+                q[key] = before.get(key, q.get(key))
+    if new.get("questions"):
+        new["total"] = round(sum(q["points"] for q in new["questions"].values()), 6)
+
+
 def merge_outputs(source, shard_dirs, dest) -> dict:
-    """Merge the output folders of several shards into one (audit, feedback, tables)."""
+    """Merge the output folders of several shards into one (audit, feedback, tables).
+
+    Every shard must have graded the same source on the same seed, and each student
+    must be in one shard only; otherwise a ``ValueError`` says which folder differs.
+    """
     assignment = parse_assignment(source)
+    source_sha = _sha(Path(source).read_bytes())
     dest = Path(dest)
-    records = {}
+    records, where, seeds = {}, {}, {}
     for d in shard_dirs:
+        if not (Path(d) / "audit").is_dir():
+            raise ValueError(f"{d} is not an output folder of `sopcourse grade` (no audit/)")
         for student, rec in load_records(d).items():
-            records[student] = rec
-            atomic_write(dest / "audit" / f"{student}.json", json.dumps(rec, indent=1))
-            atomic_write(dest / "feedback" / f"{student}.html", feedback_html(assignment, rec))
+            if rec.get("source_sha256") not in (None, source_sha):
+                raise ValueError(
+                    f"{d}: {student} was graded against another version of {source}; "
+                    "regrade that shard with the current source"
+                )
+            seeds.setdefault(rec.get("seed"), d)
+            if len(seeds) > 1:
+                raise ValueError(
+                    f"the shards used different seeds ({sorted(map(str, seeds))} in "
+                    f"{sorted(map(str, seeds.values()))}): grade every shard with the same --seed"
+                )
+            if student in records:
+                raise ValueError(
+                    f"{student} is in two shards ({where[student]} and {d}): give each "
+                    "shard its own --shard K/N with the same N"
+                )
+            records[student], where[student] = rec, d
+    for student, rec in records.items():
+        atomic_write(dest / "audit" / f"{student}.json", json.dumps(rec, indent=1))
+        atomic_write(dest / "feedback" / f"{student}.html", feedback_html(assignment, rec))
     records.update({s: r for s, r in load_records(dest).items() if s not in records})
     write_tables(assignment, dest, records)
     return records
@@ -723,7 +763,12 @@ def merge_rubric(source, out, rubric_csv=None) -> int:
             if not 0 <= pts <= top:
                 raise ValueError(f"{path}:{line}: points must be between 0 and {top:g}")
             rec = records[student]
-            q = rec["questions"][qid]
+            q = rec.get("questions", {}).get(qid)
+            if q is None:
+                raise ValueError(
+                    f"{path}:{line}: {student} has no graded {qid} ({rec.get('status')}): "
+                    "grade the submission again first"
+                )
             q.update(
                 points=pts,
                 status="rubric graded",

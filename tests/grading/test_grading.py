@@ -245,10 +245,32 @@ def test_shards_grade_disjoint_students_and_merge_into_one_gradebook(small_class
         )
         assert len(recs) == 2
         dirs.append(d)
-    merged = merge_outputs(DEMO, dirs, tmp_path / "all")
-    assert sorted(merged) == ["ann", "bob", "cy", "dee"]
+    cmd = [sys.executable, "-m", "sopcourse.cli", "merge-shards", str(DEMO)]
+    r = subprocess.run(
+        [*cmd, *map(str, dirs), "-o", str(tmp_path / "all")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0 and "4 submissions" in r.stdout, r.stderr
     rows = list(csv.DictReader((tmp_path / "all" / "gradebook.csv").open()))
-    assert len(rows) == 4 and rows[0]["total"] == "9.0"
+    assert [(row["student"], row["total"]) for row in rows] == [
+        ("ann", "9.0"),
+        ("bob", "7.0"),
+        ("cy", "0.0"),
+        ("dee", "9.0"),
+    ]
+    lms = list(csv.DictReader((tmp_path / "all" / "lms.csv").open()))
+    assert [row["Student ID"] for row in lms] == ["ann", "bob", "cy", "dee"]
+    assert len(list((tmp_path / "all" / "feedback").glob("*.html"))) == 4
+    with pytest.raises(ValueError, match="in two shards"):
+        merge_outputs(DEMO, [dirs[0], dirs[0]], tmp_path / "twice")
+    other = tmp_path / "other-seed"
+    grade_folder(DEMO, subs, other, seed=4, shard=(2, 2), jobs=1, limits=LIMITS, progress=None)
+    with pytest.raises(ValueError, match="same --seed"):
+        merge_outputs(DEMO, [dirs[0], other], tmp_path / "mixed")
+    with pytest.raises(ValueError, match="not an output folder"):
+        merge_outputs(DEMO, [dirs[0], tmp_path / "nowhere"], tmp_path / "bad")
 
 
 def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path):
@@ -265,10 +287,24 @@ def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path):
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    assert merge_rubric(DEMO, out) == 1
+    r = subprocess.run(
+        [sys.executable, "-m", "sopcourse.cli", "merge-rubric", str(DEMO), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0 and "merged 1 hand-graded" in r.stdout, r.stderr
     book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
     assert book["dee"]["q5"] == "1.0" and book["dee"]["total"] == "10.0"
     assert "Good." in (out / "feedback" / "dee.html").read_text()
+    lms = {r["Student ID"]: r["Grade"] for r in csv.DictReader((out / "lms.csv").open())}
+    assert lms["dee"] == "10.0"
+    assert merge_rubric(DEMO, out) == 1  # merging the same sheet again changes nothing
+    book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert book["dee"]["total"] == "10.0"
+    grade_folder(DEMO, subs, out, jobs=1, limits=LIMITS, progress=None, regrade=["dee"])
+    book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert book["dee"]["q5"] == "1.0", "a regrade lost the hand-graded points"
     rows[3]["points"] = "7"
     with (out / "rubric.csv").open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
