@@ -705,7 +705,12 @@ def plot_cash_cycle(what_if: pd.DataFrame, *, ax=None):
         )
     ax.set_yticks(range(len(rows)), [str(r) for r in rows])
     ax.set_xlabel("days from paying for stock (0 = goods received)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    extent = max(
+        float((what_if.loc[rows, "dio"] + what_if.loc[rows, "dso"]).max()),
+        float(what_if.loc[rows, "dpo"].max()),
+    )
+    ax.set_xlim(right=1.2 * extent)  # room for the C2C labels
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=4, fontsize=8)
     ax.set_title("Cash-to-cash cycle = DIO + DSO - DPO")
     return ax
 

@@ -182,7 +182,7 @@ def working_capital_explorer(
         fig, ax = plt.subplots(figsize=(7, 2.8))
         plot_cash_cycle(table.loc[["base", "scenario"]], ax=ax)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        fig.savefig(buffer, format="png", dpi=80)  # the course style uses constrained layout
         plt.close(fig)
         chart.value = buffer.getvalue()
 

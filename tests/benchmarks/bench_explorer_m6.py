@@ -38,7 +38,7 @@ def one_update(cut: float) -> None:
     fig, ax = plt.subplots(figsize=(7, 2.8))
     sop.plot_cash_cycle(table.loc[["base", "scenario"]], ax=ax)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=80)  # as the widget does (constrained layout)
     plt.close(fig)
 
 
