@@ -783,8 +783,8 @@ def planning_gap(
 def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", max_items: int = 12, ax=None):
     """Bar chart of top-down against bottom-up plans by item, with the total gap in the title.
 
-    Items beyond the ``max_items`` with the largest absolute gap are pooled into one
-    ``"others"`` pair of bars, so that the chart stays readable (and quick to draw).
+    Only the ``max_items`` items with the largest absolute gap are drawn (the x-axis label
+    says how many are left out), so that the chart stays readable and quick to draw.
 
     Examples
     --------
@@ -800,18 +800,18 @@ def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", max_items: int
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5))
     rows = gap.drop(index="total", errors="ignore")[["top_down", "bottom_up"]]
-    if len(rows) > max_items:
-        order = (rows["top_down"] - rows["bottom_up"]).abs().sort_values(ascending=False).index
-        kept = rows.loc[order[: max_items - 1]]
-        others = rows.loc[order[max_items - 1 :]].sum().rename("others")
-        rows = pd.concat([kept, others.to_frame().T])
-        rows.index.name = gap.index.name
+    order = (rows["top_down"] - rows["bottom_up"]).abs().sort_values(ascending=False).index
+    hidden = max(len(rows) - max_items, 0)
+    rows = rows.loc[order[:max_items]]
     x = np.arange(len(rows))
     ax.bar(x - 0.2, rows["top_down"], width=0.4, label="top-down", color="#1f4e79")
     ax.bar(x + 0.2, rows["bottom_up"], width=0.4, label="bottom-up", color="#e07b39")
     ax.set_xticks(x, [str(i) for i in rows.index], rotation=30 if len(rows) > 6 else 0)
     ax.set_ylabel(f"Plan over the horizon ({units})")
-    ax.set_xlabel(rows.index.name or "item")
+    name = gap.index.name or "item"
+    ax.set_xlabel(
+        f"{name} (the {len(rows)} largest gaps; {hidden} more not shown)" if hidden else name
+    )
     ax.legend()
     if "total" in gap.index:
         total = gap.loc["total"]

@@ -266,15 +266,17 @@ def test_explorer_update_returns_the_same_table_and_a_png():
     assert png[:4] == b"\x89PNG"
 
 
-def test_gap_chart_pools_small_items_into_others():
+def test_gap_chart_shows_the_largest_gaps_only():
     hist = tidy_history()
     forecast = hist.groupby("sku", as_index=False)["units"].sum().assign(month="2025")
     gap = sop.planning_gap(hist, forecast, 5000.0)
     ax = sop.plot_planning_gap(gap, max_items=3)
     labels = [t.get_text() for t in ax.get_xticklabels()]
-    assert len(labels) == 3 and labels[-1] == "others"
+    largest = gap.drop(index="total")["gap"].abs().sort_values(ascending=False).index[:3]
+    assert labels == list(largest)
+    assert "2 more not shown" in ax.get_xlabel()
     heights = [p.get_height() for p in ax.patches]
-    assert sum(heights[:3]) == pytest.approx(gap.loc["total", "top_down"])
+    assert heights[:3] == pytest.approx(gap.loc[largest, "top_down"].tolist())
     plt.close("all")
 
 
