@@ -62,7 +62,9 @@ def estimate_promotion_effects(
     where :math:`\\text{promo}_t` is 1 in a promotion period and :math:`\\text{post}_t` is
     1 in the period right after a promotion (when that period is not itself a promotion).
     :math:`\\lambda` is the **lift** (extra units per promotion period) and :math:`\\delta`
-    the **post-promotion dip** (usually negative: customers bought ahead).
+    the **post-promotion dip** (usually negative: customers bought ahead). The lift is
+    only identified when promotions do not always fall in the same month of the season
+    (otherwise a ``ValueError`` says so: the season dummy would absorb it).
 
     Parameters
     ----------
@@ -120,6 +122,16 @@ def estimate_promotion_effects(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # small-sample warnings from statsmodels' summary
         res = smf.ols(formula, data=frame).fit()
+    exog = np.asarray(res.model.exog)
+    if np.linalg.matrix_rank(exog) < exog.shape[1]:
+        months = sorted({int(i % season_length) + 1 for i in np.flatnonzero(p)})
+        raise ValueError(
+            f"the lift cannot be told apart from the season: every promotion falls in the "
+            f"same position(s) of the season ({months}), so the season dummies explain "
+            "the same months. Use a series where promotions move between months (or "
+            "another market's history), or treat the effect as an overlay you estimate "
+            "by judgement."
+        )
     baseline = frame.loc[(p == 0) & (post == 0), "y"].mean()
     ci = res.conf_int()
     rows = []

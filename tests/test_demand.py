@@ -25,6 +25,12 @@ def _promo_history(lift=40.0, dip=-15.0, noise=0.0, seed=0):
     return pd.DataFrame({"month": months, "units": units, "promo": promo})
 
 
+def _same_month_promos():
+    """Every promotion in March: the lift is collinear with the March season dummy."""
+    h = _promo_history()
+    return h.assign(promo=(h["month"].dt.month == 3).astype(int))
+
+
 def test_regression_recovers_known_promotion_lift_and_post_promo_dip_exactly():
     eff = dm.estimate_promotion_effects(_promo_history())
     assert eff.loc["lift", "units"] == pytest.approx(40, abs=1e-6)
@@ -112,6 +118,7 @@ def test_forecast_consumption_backward_then_forward():
         (lambda: dm.estimate_promotion_effects(pd.DataFrame({"month": [1]})), "missing"),
         (lambda: dm.estimate_promotion_effects(_promo_history().assign(promo=0)), "no promotion"),
         (lambda: dm.estimate_promotion_effects(_promo_history().head(10)), "too few"),
+        (lambda: dm.estimate_promotion_effects(_same_month_promos()), "told apart"),
         (
             lambda: dm.apply_overlays(
                 pd.Series([1.0]),
