@@ -143,6 +143,9 @@ def test_consensus_explorer_summary_reports_over_forecast_for_optimistic_sales()
     box = sop.widgets.consensus_explorer(inp, ["statistical", "sales"])
     summary = box.children[1].value
     assert "over-forecast" in summary and "+20.0" in summary
+    first_png = box.children[2].value
+    assert first_png[:8] == b"\x89PNG\r\n\x1a\n"
     sales_slider = box.children[0].children[0].children[1]
     sales_slider.value = 0  # statistical only: unbiased
     assert "+0.0" in box.children[1].value and "unbiased" in box.children[1].value
+    assert box.children[2].value != first_png  # the chart was redrawn

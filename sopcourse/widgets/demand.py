@@ -50,7 +50,8 @@ def consensus_explorer(
     3
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     from ..plotting import COLORS
 
@@ -63,6 +64,22 @@ def consensus_explorer(
     summary = w.HTML()
     chart = w.Image(format="png")
     x = inputs.index.to_timestamp() if isinstance(inputs.index, pd.PeriodIndex) else inputs.index
+
+    # One figure for the life of the widget, outside pyplot: an update moves the
+    # consensus line and renders once (no new figure, no tight-bbox second pass).
+    fig = Figure(figsize=(8, 3.5), dpi=72)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot(x, inputs[actual], color="black", label="actual")
+    for c in input_columns:
+        ax.plot(x, inputs[c], lw=0.8, alpha=0.5, label=c)
+    (consensus_line,) = ax.plot(
+        x, inputs[actual], color=COLORS["accent"], lw=2.5, label="consensus"
+    )
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("month")
+    ax.legend(ncols=3, fontsize=8)
+    fig.tight_layout()
 
     def redraw(*_):
         weights = {c: s.value for c, s in sliders.items()}
@@ -77,17 +94,11 @@ def consensus_explorer(
             f"</b> &middot; bias <b>{res['bias']:+.1f}</b> units/period ({side}; "
             "error = forecast - actual)"
         )
-        fig, ax = plt.subplots(figsize=(8, 3.5))
-        ax.plot(x, inputs[actual], color="black", label="actual")
-        for c in input_columns:
-            ax.plot(x, inputs[c], lw=0.8, alpha=0.5, label=c)
-        ax.plot(x, res["consensus"], color=COLORS["accent"], lw=2.5, label="consensus")
-        ax.set_ylabel(ylabel)
-        ax.set_xlabel("month")
-        ax.legend(ncols=3, fontsize=8)
+        consensus_line.set_ydata(res["consensus"].to_numpy())
+        ax.relim()
+        ax.autoscale_view()
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-        plt.close(fig)
+        canvas.print_png(buffer)
         chart.value = buffer.getvalue()
 
     for s in [*sliders.values(), override]:
