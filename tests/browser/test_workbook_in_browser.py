@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,11 +54,17 @@ def lab(tmp_path_factory):
             shutil.copytree(REPO / folder, root / folder)
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("home")
+    # A fresh user's settings, with the "Jupyter news" pop-up off (it would cover the page).
+    settings = home / "lab-settings"
+    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false"}', encoding="utf-8")
     env = dict(
         os.environ,
         HOME=str(home),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
         SOPCOURSE_PROGRESS_FILE=str(home / "progress.json"),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
         MPLBACKEND="module://matplotlib_inline.backend_inline",
     )
     cmd = [
@@ -129,7 +136,12 @@ class LabPage:
         self.errors: list[str] = []
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        self.page.goto(f"{base}/lab/tree/{path}?token={token}", wait_until="domcontentloaded")
+        # A workspace of its own, so the layout of an earlier page is not restored here.
+        workspace = re.sub(r"\W", "-", Path(path).stem)
+        self.page.goto(
+            f"{base}/lab/workspaces/{workspace}/tree/{path}?reset&token={token}",
+            wait_until="domcontentloaded",
+        )
         self.page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
         self.wait_for_kernel()
 
@@ -161,7 +173,9 @@ class LabPage:
                 const prompts = [...document.querySelectorAll(
                     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')];
                 const w = window.jupyterapp.shell.currentWidget;
-                const idle = w.sessionContext.session.kernel.status === 'idle';
+                const k = w && w.sessionContext && w.sessionContext.session
+                    && w.sessionContext.session.kernel;
+                const idle = !!k && k.status === 'idle';
                 return idle && prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
             }""",
             timeout=timeout * 1000,
@@ -215,4 +229,81 @@ def test_start_here_runs_and_its_self_check_passes_and_hints(lab, browser):
         timeout=30_000
     )
     nb.screenshot("00_start_here_self_check_hint.png")
+    assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
+
+
+def test_lesson_explorer_renders_and_redraws_when_a_control_moves(lab, browser):
+    base, token = lab
+    nb = LabPage(browser, base, token, "notebooks/04_supply_planning.ipynb")
+    nb.run_all()
+    cell = nb.code_cell_containing("service_level_explorer(")
+    cell.scroll_into_view_if_needed()
+    handle = cell.locator(".jupyter-widgets .noUi-handle").first
+    handle.wait_for(timeout=60_000)
+    image = cell.locator(".jupyter-widgets img").first
+    image.wait_for(timeout=60_000)
+    summary = cell.locator(".widget-html-content").first
+    before = (image.get_attribute("src"), summary.inner_text())
+    assert "Loading widget" not in cell.inner_text(), "the explorer did not render"
+    nb.screenshot("04_supply_planning_explorer_before.png")
+
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    nb.page.wait_for_function(
+        """([el, src]) => el.getAttribute('src') !== src""",
+        arg=[image.element_handle(), before[0]],
+        timeout=30_000,
+    )
+    nb.wait_for_kernel()
+    nb.page.wait_for_timeout(500)
+    after = (image.get_attribute("src"), summary.inner_text())
+    assert after[0] != before[0], "the chart did not redraw"
+    assert after[1] != before[1], "the summary line did not change"
+    nb.screenshot("04_supply_planning_explorer_after.png")
+    assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
+
+
+def _first_question(source_path: Path):
+    """(question id, the answer cell's solution code, the declared answer names) of a source."""
+    source = nbformat.read(source_path, as_version=4)
+    for cell in source.cells:
+        meta = cell.metadata.get("sopcourse", {})
+        if cell.cell_type == "code" and "question" in meta and meta.get("answers"):
+            code = "\n".join(
+                line
+                for line in cell.source.splitlines()
+                if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line
+            )
+            return meta["question"], code, list(meta["answers"])
+    pytest.fail(f"{source_path.name} has no question with declared answers")
+
+
+def test_homework_self_check_passes_a_right_answer_and_hints_on_a_wrong_one(lab, browser):
+    base, token = lab
+    students = sorted((REPO / "assignments").glob("hw*/hw*_student.ipynb"))
+    if not students:
+        pytest.skip("no homework student edition yet")
+    student = students[-1]
+    source = student.with_name(student.name.replace("_student", ""))
+    qid, solution, names = _first_question(source)
+    nb = LabPage(browser, base, token, str(student.relative_to(REPO)))
+    nb.run_all()
+    answer = nb.page.locator(".jp-CodeCell", has_text="# your answer").first
+    check = nb.code_cell_containing(f'grader.check("{qid}"')
+    assert "Not answered yet" in check.inner_text()
+    stem = student.stem
+
+    nb.replace_cell_source(answer, solution)
+    nb.run_cell(answer)
+    nb.run_cell(check)
+    check.locator(".jp-OutputArea-output", has_text="Pass").wait_for(timeout=30_000)
+    assert "public checks only" in check.inner_text()
+    nb.screenshot(f"{stem}_self_check_pass.png")
+
+    nb.replace_cell_source(answer, "\n".join(f'{name} = "not a number"' for name in names))
+    nb.run_cell(answer)
+    nb.run_cell(check)
+    check.locator(".jp-OutputArea-output", has_text="Not yet").wait_for(timeout=30_000)
+    nb.screenshot(f"{stem}_self_check_hint.png")
     assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
