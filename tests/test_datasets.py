@@ -322,15 +322,18 @@ def test_committed_csvs_are_exactly_the_standard_seed(tmp_path):
     assert b"\r\n" not in (committed / "sales.csv").read_bytes()
 
 
-def test_readme_dictionary_is_generated_from_the_schema():
-    from sopcourse.datasets.schema import data_dictionary_markdown
+def test_readme_dictionary_and_diagram_are_generated_from_the_schema(tmp_path):
+    from sopcourse.datasets.schema import update_readme
 
-    text = (data_dir() / "README.md").read_text(encoding="utf-8")
-    begin = text.index("-->\n", text.index("<!-- BEGIN DATA DICTIONARY")) + 4
-    end = text.index("<!-- END DATA DICTIONARY -->")
-    assert text[begin:end] == data_dictionary_markdown()
-    for name in SCHEMA:
+    copy = tmp_path / "README.md"
+    shutil.copyfile(data_dir() / "README.md", copy)
+    assert not update_readme(copy), "run: python -m sopcourse.datasets.schema"
+    text = copy.read_text(encoding="utf-8")
+    for name, table in SCHEMA.items():
         assert f"### {name}" in text
+        for col in table.columns:
+            assert f"| {col.name} |" in text
+    assert "```mermaid\nerDiagram" in text
 
 
 def test_committed_data_validates_cleanly():
@@ -765,3 +768,12 @@ def test_unknown_files_and_columns_are_warnings(small_folder, tmp_path):
 def test_validate_a_missing_folder(tmp_path, capsys):
     assert main(["data", "validate", str(tmp_path / "nope")]) == 1
     assert "is not a folder" in capsys.readouterr().out
+
+
+def test_closing_inventory_value_is_the_inventory_table(tables):
+    cost = tables["inventory"]["item"].map(tables["items"].set_index("item")["unit_cost"])
+    value = (tables["inventory"]["on_hand"] * cost).sum()
+    closing = (
+        tables["financials"].set_index("month").loc[pd.Period("2025-12", "M"), "inventory_value"]
+    )
+    assert closing == pytest.approx(value, abs=0.01)

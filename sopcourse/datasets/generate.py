@@ -326,7 +326,7 @@ OFFSET = {"welding": 1, "painting": 1, "wheel_building": 1, "assembly": 0, "batt
 # plant, work centre, units, shifts, hours per shift, cost per hour
 WORK_CENTRES = [
     ("P1", "welding", 13, 2, 7.5, 42.0),
-    ("P1", "painting", 5, 2, 7.5, 40.0),
+    ("P1", "painting", 4, 2, 7.5, 40.0),
     ("P1", "wheel_building", 10, 2, 7.5, 36.0),
     ("P1", "assembly", 21, 2, 7.5, 38.0),
     ("P1", "battery_fitting", 3, 2, 7.5, 41.0),
@@ -626,7 +626,11 @@ def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
     raw["sales_plan"] = _sales_plan(g)
     raw["targets"] = _targets(g, raw["products"])
     raw.update(_supply_tables(g, raw["products"], raw["items"]))
-    raw.update(_finance(g, raw["sales"], raw["products"], raw["sales_plan"]))
+    raw.update(
+        _finance(
+            g, raw["sales"], raw["products"], raw["sales_plan"], raw["inventory"], raw["items"]
+        )
+    )
     return {name: coerce_table(name, raw[name]) for name in SCHEMA}
 
 
@@ -1274,8 +1278,16 @@ def _supply_tables(g: _Gen, products: pd.DataFrame, items: pd.DataFrame) -> dict
 
 
 # ---------------------------------------------------------------------- finance
-def _finance_lines(months, rev_rt, cogs_t, mat_t, g, shortage: bool):
-    """Month-end financial lines from revenue by (region, month) and cost by month (cents)."""
+def _finance_lines(months, rev_rt, cogs_t, mat_t, g, shortage: bool, scale):
+    """Month-end financial lines from revenue by (region, month) and cost by month (cents).
+
+    Receivables: each market's revenue of the month times min(terms, 30) / 30 plus the
+    previous month's times max(terms - 30, 0) / 30. Payables: material content of the
+    month's shipments plus half the previous month's (suppliers paid in about 45 days).
+    Inventory value: a seasonal pattern (built up before spring) around 1.6 months of
+    cost of goods sold; ``scale`` returns the factor that ties the last month to the
+    inventory table (or takes the factor to apply).
+    """
     terms = np.array([r[2] for r in REGIONS])
     prev = np.concatenate([rev_rt[:, :1], rev_rt[:, :-1]], axis=1)
     recv = (
@@ -1290,6 +1302,7 @@ def _finance_lines(months, rev_rt, cogs_t, mat_t, g, shortage: bool):
     if shortage:
         inv = inv * np.where((months >= SHORTAGE_T[0]) & (months <= SHORTAGE_T[-1] + 2), 1.25, 1.0)
         inv = inv * (1 + g.rng.normal(0, 0.03, len(months)))
+    inv = np.round(inv * scale(inv))
     revenue = rev_rt.sum(axis=0)
     return pd.DataFrame(
         {
@@ -1297,16 +1310,25 @@ def _finance_lines(months, rev_rt, cogs_t, mat_t, g, shortage: bool):
             "revenue": revenue / 100,
             "cogs": cogs_t / 100,
             "gross_margin": (revenue - cogs_t) / 100,
-            "inventory_value": np.round(inv) / 100,
+            "inventory_value": inv / 100,
             "receivables": np.round(recv) / 100,
             "payables": np.round(payables) / 100,
         }
     )
 
 
-def _finance(g, sales, products, plan) -> dict[str, pd.DataFrame]:
+def _finance(g, sales, products, plan, inventory, items) -> dict[str, pd.DataFrame]:
     std = products.set_index("sku")["standard_cost"]
     mat = products.set_index("sku")["material_cost"]
+    # The closing inventory of 2025-12 is the inventory table (at standard unit cost).
+    cost = np.round(inventory["item"].map(items.set_index("item")["unit_cost"]) * 100)
+    closing = float((inventory["on_hand"].to_numpy() * cost.to_numpy(np.int64)).sum())
+    factor = {}
+
+    def tie(inv):
+        factor.setdefault("k", closing / inv[-1])
+        return factor["k"]
+
     out = {}
     for name, df, units, price, months in (
         ("financials", sales, "shipped_units", "net_price", np.arange(N_HIST)),
@@ -1329,5 +1351,7 @@ def _finance(g, sales, products, plan) -> dict[str, pd.DataFrame]:
         np.add.at(rev_rt, (r, t), rev_cents)
         cogs_t = np.bincount(t, weights=cost_cents, minlength=n).round().astype(np.int64)
         mat_t = np.bincount(t, weights=mat_cents, minlength=n)
-        out[name] = _finance_lines(months, rev_rt, cogs_t, mat_t, g, shortage=name == "financials")
+        out[name] = _finance_lines(
+            months, rev_rt, cogs_t, mat_t, g, shortage=name == "financials", scale=tie
+        )
     return out

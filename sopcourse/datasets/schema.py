@@ -29,6 +29,7 @@ __all__ = [
     "PLAN_END",
     "REQUIRED_TABLES",
     "data_dictionary_markdown",
+    "join_diagram_mermaid",
 ]
 
 HISTORY_START = "2022-01"
@@ -663,3 +664,53 @@ def data_dictionary_markdown() -> str:
             out.append(f"| {c.name} | {c.dtype} | {c.unit} | {desc} |\n")
         out.append("\n")
     return "".join(out)
+
+
+def join_diagram_mermaid() -> str:
+    """A mermaid ``erDiagram`` of the foreign keys (how the tables join).
+
+    Examples
+    --------
+    >>> print(join_diagram_mermaid().splitlines()[1])
+    erDiagram
+    """
+    out = ["```mermaid", "erDiagram"]
+    for t in SCHEMA.values():
+        for cols, ref, ref_cols in t.foreign_keys:
+            label = cols if cols == ref_cols else f"{cols} = {ref_cols}"
+            many = "o|" if tuple(cols.split(",")) == t.key else "o{"
+            out.append(f'    {ref} ||--{many} {t.name} : "{label}"')
+    out.append("```")
+    return "\n".join(out) + "\n"
+
+
+_BLOCKS = {
+    "DATA DICTIONARY": data_dictionary_markdown,
+    "JOIN DIAGRAM": join_diagram_mermaid,
+}
+
+
+def update_readme(path) -> bool:
+    """Rewrite the generated blocks of ``datasets/README.md`` (between the ``<!-- BEGIN
+    NAME ... -->`` and ``<!-- END NAME -->`` markers); return True if the file changed.
+
+    Run ``python -m sopcourse.datasets.schema`` after changing the schema.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    new = text
+    for name, func in _BLOCKS.items():
+        start = new.index("-->\n", new.index(f"<!-- BEGIN {name}")) + 4
+        end = new.index(f"<!-- END {name} -->")
+        new = new[:start] + func() + new[end:]
+    if new != text:
+        path.write_text(new, encoding="utf-8", newline="\n")
+    return new != text
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    from .load import data_dir
+
+    print("updated" if update_readme(data_dir() / "README.md") else "up to date")
