@@ -748,7 +748,7 @@ def gap_to_goal(
     return pd.concat([bridge, pd.Series({"plan": plan, "target": target, "gap": target - plan})])
 
 
-def plot_gap_to_goal(gap: pd.Series, *, units: str = "EUR", ax=None):
+def plot_gap_to_goal(gap: pd.Series, *, units: str = "EUR", ymin: float | None = None, ax=None):
     """Waterfall from the baseline to the plan, then the gap bar up (or down) to the target.
 
     Parameters
@@ -757,6 +757,9 @@ def plot_gap_to_goal(gap: pd.Series, *, units: str = "EUR", ax=None):
         The output of :func:`gap_to_goal`.
     units : str
         Money or volume unit for the axis label, e.g. ``"EUR m"``.
+    ymin : float, optional
+        Start the y-axis here instead of at zero, so that small steps are visible (the
+        start, plan and target bars are then cut; every bar is labelled with its value).
 
     Returns
     -------
@@ -798,5 +801,25 @@ def plot_gap_to_goal(gap: pd.Series, *, units: str = "EUR", ax=None):
         np.arange(position + 2),
         ticks + ["Gap to goal" if remaining > 0 else "Ahead of goal", "Target"],
     )
-    ax.set_title(f"Gap to goal: {remaining:,.1f} {units}")
+    labels = (
+        [f"{steps.iloc[0]:,.1f}"]
+        + [f"{v:+,.1f}" for v in steps.iloc[1:]]
+        + [f"{plan:,.1f}", f"{remaining:+,.1f}", f"{target:,.1f}"]
+    )
+    for patch, label in zip(ax.patches, labels, strict=True):
+        top = patch.get_y() + patch.get_height()
+        ax.annotate(
+            label,
+            (patch.get_x() + patch.get_width() / 2, top),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    if ymin is not None:
+        ax.set_ylim(bottom=ymin)
+    ax.set_title(
+        f"Gap to goal: {remaining:,.1f} {units}"
+        if remaining > 0
+        else f"Plan ahead of goal by {-remaining:,.1f} {units}"
+    )
     return ax

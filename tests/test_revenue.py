@@ -247,6 +247,13 @@ def test_gap_waterfall_bars_start_where_the_previous_ended():
     assert "EUR m" in ax.get_ylabel()
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[-2:] == ["Gap to goal", "Target"]
+    values = [t.get_text() for t in ax.texts]
+    assert values == ["80.0", "+6.0", "+4.0", "-2.0", "88.0", "+12.0", "100.0"]
+    plt.close("all")
+    ahead = sop.plot_gap_to_goal(sop.gap_to_goal(80.0, 6.0, 20.0, 100.0), ymin=50.0)
+    assert ahead.get_ylim()[0] == 50.0
+    assert [t.get_text() for t in ahead.get_xticklabels()][-2] == "Ahead of goal"
+    assert ahead.get_title().startswith("Plan ahead of goal by 6.0")
     plt.close("all")
 
 
