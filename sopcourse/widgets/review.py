@@ -149,7 +149,8 @@ def working_capital_explorer(
     3
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     cut = w.FloatSlider(
         value=0.0, min=0.0, max=0.5, step=0.01, description="stock cut", readout_format=".0%"
@@ -158,6 +159,11 @@ def working_capital_explorer(
     supplier = w.FloatSlider(value=0.0, min=-30, max=30, step=1, description="DPO +/- d")
     summary = w.HTML()
     chart = w.Image(format="png")
+    # One figure for the life of the widget, outside pyplot: an update redraws the axes
+    # and renders once.
+    fig = Figure(figsize=(7, 2.8), dpi=72)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.subplots()
 
     def redraw(*_):
         table = working_capital_what_if(
@@ -179,11 +185,10 @@ def working_capital_explorer(
             f"<b>{scen['cash_released']:,.0f} {currency}</b> &middot; financing saving "
             f"<b>{scen['financing_saving']:,.0f} {currency}</b> per year"
         )
-        fig, ax = plt.subplots(figsize=(7, 2.8))
+        ax.clear()
         plot_cash_cycle(table.loc[["base", "scenario"]], ax=ax)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)  # the course style uses constrained layout
-        plt.close(fig)
+        canvas.print_png(buffer)
         chart.value = buffer.getvalue()
 
     for slider in (cut, customer, supplier):
