@@ -806,7 +806,7 @@ def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", max_items: int
     x = np.arange(len(rows))
     ax.bar(x - 0.2, rows["top_down"], width=0.4, label="top-down", color="#1f4e79")
     ax.bar(x + 0.2, rows["bottom_up"], width=0.4, label="bottom-up", color="#e07b39")
-    ax.set_xticks(x, [str(i) for i in rows.index], rotation=30 if len(rows) > 6 else 0)
+    ax.set_xticks(x, [str(i) for i in rows.index], rotation=30 if len(rows) > 8 else 0)
     ax.set_ylabel(f"Plan over the horizon ({units})")
     name = gap.index.name or "item"
     ax.set_xlabel(

@@ -48,7 +48,7 @@ def planning_gap_figure(
     period: str = "month",
     value: str = "units",
     units: str = "units",
-    max_items: int = 12,
+    max_items: int = 8,
 ) -> tuple[pd.DataFrame, bytes]:
     """One update of :func:`top_down_explorer`: the gap table and the chart as PNG bytes.
 
