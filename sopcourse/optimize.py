@@ -167,6 +167,20 @@ class ProductMixResult:
         Total contribution :math:`z^* = \\sum_j c_j x_j` (minus ``fixed_cost``).
     lp : LPResult
         The solver's result, with the sensitivity ranges.
+
+    Examples
+    --------
+    >>> usage = pd.DataFrame({"weld": [1, 2], "paint": [3, 2]}, index=["road", "city"])
+    >>> res = product_mix(pd.Series({"road": 30, "city": 50}), usage,
+    ...                   pd.Series({"weld": 40, "paint": 60}))
+    >>> print(res.explain())
+    Best plan: profit 1,050.00.
+    - make 10 of road
+    - make 15 of city
+    - one more hour of weld is worth 22.50 of profit (binding: all 40 hours used)
+    - one more hour of paint is worth 2.50 of profit (binding: all 60 hours used)
+    >>> res.sensitivity().set_index("name").loc["road", ["lower", "upper"]].tolist()
+    [25.0, 75.0]
     """
 
     plan: pd.DataFrame
@@ -956,6 +970,16 @@ class PlanningInputs:
     fixed_cost : float
         Fixed cost of the horizon (e.g. an extra shift's crew), added to the total cost
         and subtracted from profit; it does not change the plan.
+
+    Examples
+    --------
+    >>> inputs = example_planning_inputs(n_products=2, n_periods=3, seed=4)
+    >>> changed = inputs.copy()
+    >>> changed.demand["demand"] *= 2
+    >>> bool(changed.demand["demand"].sum() == 2 * inputs.demand["demand"].sum())
+    True
+    >>> inputs.solve().costs.index.tolist()
+    ['production', 'transport', 'holding', 'lost_sales', 'fixed', 'total', 'revenue', 'profit']
     """
 
     demand: pd.DataFrame
@@ -1011,6 +1035,14 @@ class BalancingPlan:
         with prices also ``revenue`` and ``profit`` (revenue minus production, transport,
         holding and fixed costs).
     lp : LPResult
+
+    Examples
+    --------
+    >>> plan = balancing_plan(example_planning_inputs(n_products=2, n_periods=3, seed=4))
+    >>> plan.summary().columns.tolist()
+    ['demand', 'production', 'served', 'unmet', 'fill_rate', 'inventory', 'max_utilisation']
+    >>> bool(0 <= plan.fill_rate <= 1)
+    True
     """
 
     production: pd.DataFrame

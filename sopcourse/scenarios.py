@@ -48,7 +48,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Change:
-    """One change to the planning inputs: a description and the function that makes it."""
+    """One change to the planning inputs: a description and the function that makes it.
+
+    Build changes with :func:`change_demand`, :func:`lose_work_centre` and the other
+    functions of this module; ``apply`` returns a changed copy.
+
+    Examples
+    --------
+    >>> from sopcourse.optimize import example_planning_inputs
+    >>> base = example_planning_inputs(seed=0)
+    >>> c = change_demand(-0.1, market="M2")
+    >>> c.description
+    'demand -10% for market M2'
+    >>> bool(c.apply(base).demand["demand"].sum() < base.demand["demand"].sum())
+    True
+    """
 
     description: str
     apply_to: Callable[[PlanningInputs], None] = field(repr=False, compare=False)
@@ -344,6 +358,16 @@ def run_scenarios(
     dict
         Scenario name -> :class:`~sopcourse.optimize.BalancingPlan`, the base first
         (named ``"base"``) when ``include_base``.
+
+    Examples
+    --------
+    >>> from sopcourse.optimize import example_planning_inputs
+    >>> plans = run_scenarios(example_planning_inputs(seed=0),
+    ...                       [Scenario("quiet", [change_demand(-0.3)])])
+    >>> list(plans)
+    ['base', 'quiet']
+    >>> bool(plans["quiet"].sales["demand"].sum() < plans["base"].sales["demand"].sum())
+    True
     """
     scenarios = list(scenarios)
     names = [s.name for s in scenarios]

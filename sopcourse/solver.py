@@ -164,6 +164,14 @@ class LinearProgram:
     {'road': 10.0, 'city': 15.0}
     >>> res.shadow_prices.round(2).to_dict()   # profit per extra hour
     {'welding': 22.5, 'painting': 2.5}
+
+    With ``ranging=True`` the result also carries the sensitivity ranges:
+
+    >>> ranged = lp.solve(ranging=True)
+    >>> ranged.rhs_ranges.loc["welding", ["lower", "upper"]].tolist()
+    [20.0, 60.0]
+    >>> ranged.objective_ranges.loc["road", ["lower", "upper"]].tolist()
+    [25.0, 75.0]
     """
 
     def __init__(self, name: str, sense: str = "max"):
