@@ -10,8 +10,8 @@ Conventions
 * Periods are monthly ``pandas.Period`` values (or anything ``pd.Period(..., "M")`` reads,
   such as ``"2025-03"`` or a month-start timestamp).
 * Top-down proportions follow Hyndman & Athanasopoulos, *Forecasting: Principles and
-  Practice*, 3rd ed. (FPP3), section 11.2 (2nd ed., section 10.3), which takes them from
-  Gross & Sohl (1990), methods A and F.
+  Practice*, 3rd ed. (FPP3), section 11.2 "Single level approaches" (2nd ed., section 10.5
+  "Top-down approaches"), which takes them from Gross & Sohl (1990), methods A and F.
 """
 
 from __future__ import annotations
@@ -464,7 +464,7 @@ def historical_proportions(
 ) -> pd.Series:
     """Each item's share of its parent (the total, or its family) from history.
 
-    Hyndman & Athanasopoulos, FPP3 section 11.2 (FPP2 section 10.3), after Gross & Sohl
+    Hyndman & Athanasopoulos, FPP3 section 11.2 (FPP2 section 10.5), after Gross & Sohl
     (1990), over the :math:`T` periods of history with item values :math:`y_{j,t}` and
     parent totals :math:`y_t`:
 

@@ -133,7 +133,7 @@ def test_aggregation_can_map_skus_to_families():
 
 # --------------------------------------------------------------------------- top-down
 def test_fpp3_11_2_average_of_proportions_formula():
-    """FPP3 section 11.2 (FPP2 10.3), Gross & Sohl method A: p_j = (1/T) sum_t y_jt / y_t."""
+    """FPP3 section 11.2 (FPP2 section 10.5), Gross & Sohl method A: p_j = (1/T) sum_t y_jt / y_t."""
     hist = tidy_history()
     wide = hist.pivot_table(index="month", columns="sku", values="units", aggfunc="sum")
     expected = {
@@ -146,7 +146,7 @@ def test_fpp3_11_2_average_of_proportions_formula():
 
 
 def test_fpp3_11_2_proportion_of_averages_formula():
-    """FPP3 section 11.2 (FPP2 10.3), Gross & Sohl method F:
+    """FPP3 section 11.2 (FPP2 section 10.5), Gross & Sohl method F:
     p_j = (sum_t y_jt / T) / (sum_t y_t / T)."""
     hist = tidy_history()
     wide = hist.pivot_table(index="month", columns="sku", values="units", aggfunc="sum")
@@ -202,6 +202,8 @@ def test_last_periods_uses_only_the_recent_history():
 
 
 def test_top_down_is_coherent_items_add_up_to_the_plan():
+    """FPP2 section 10.5: for all top-down approaches the top-level coherent forecasts equal
+    the top-level base forecasts."""
     shares = sop.historical_proportions(tidy_history())
     plan = pd.Series({"2025-01": 1000.0, "2025-02": 1500.0})
     items = sop.disaggregate_top_down(plan, shares)
