@@ -680,6 +680,17 @@ def middle_out(
     This is the S&OP reconciliation: the family plan agreed in the meeting is coherent with
     the item plan below it (items sum to families) and the total above it.
 
+    Parameters
+    ----------
+    middle_plan : pandas.DataFrame
+        The agreed plan at the middle level: ``middle``, ``period`` and ``value`` columns.
+    history : pandas.DataFrame
+        Tidy item history with the ``middle`` column, for the proportions within each group.
+    middle, item, period, value : str
+        Column names.
+    method, last_periods
+        See :func:`historical_proportions`.
+
     Returns
     -------
     dict
