@@ -433,17 +433,41 @@ class LinearProgram:
         )
 
     def _explain_unbounded(self) -> str:
-        better = (lambda c: c > 0) if self.sense == "max" else (lambda c: c < 0)
-        free = [
-            v
-            for v, c in self._objective.items()
-            if better(c)
-            and (self._vars[v]["upper"] if self.sense == "max" else self._vars[v]["lower"]) is None
-        ]
-        listed = ", ".join(free[:8]) + (" ..." if len(free) > 8 else "")
+        """Name the variables that improve the objective and nothing stops.
+
+        A variable that improves the objective by growing (shrinking) is stopped by an
+        upper (lower) bound, or by a constraint in which it pushes against the limit;
+        those with neither are the likely cause. If every variable is stopped on its own,
+        the unboundedness comes from a combination and all improving variables are named.
+        """
+        sign = 1.0 if self.sense == "max" else -1.0
+        improving, unstopped = [], []
+        for v, c in self._objective.items():
+            direction = sign * c  # > 0: the objective improves as v grows
+            if direction == 0:
+                continue
+            improving.append(v)
+            bound = self._vars[v]["upper" if direction > 0 else "lower"]
+            stopped = bound is not None
+            for spec in self._cons.values():
+                a = spec["terms"].get(v, 0.0) * (1 if direction > 0 else -1)
+                if (spec["sense"] == "==" and a != 0) or (
+                    (spec["sense"] == "<=" and a > 0) or (spec["sense"] == ">=" and a < 0)
+                ):
+                    stopped = True
+                    break
+            if not stopped:
+                unstopped.append(v)
+        names = unstopped or improving
+        listed = ", ".join(names[:8]) + (" ..." if len(names) > 8 else "")
+        what = (
+            "Variables that improve it with no bound and no constraint to stop them"
+            if unstopped
+            else "Variables that improve it (together they escape every constraint)"
+        )
         return (
             f"Model {self.name!r} is unbounded: the objective can improve without limit. "
-            f"Variables that improve it and have no bound: {listed or 'unknown'}. "
+            f"{what}: {listed or 'unknown'}. "
             "Add a demand limit or a capacity constraint that covers them."
         )
 

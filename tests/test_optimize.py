@@ -633,6 +633,15 @@ def test_infeasible_and_unbounded_errors_are_value_errors_naming_the_cause():
         )
     assert "capacity[plant3]" in str(err.value) or "minimum" in str(err.value)
     assert issubclass(UnboundedModelError, ValueError)
+    gift = pd.DataFrame({"plant1": [0.0], "plant2": [0.0], "plant3": [0.0]}, index=["gift card"])
+    with pytest.raises(UnboundedModelError) as err:
+        product_mix(
+            pd.concat([WYNDOR_MARGIN, pd.Series({"gift card": 1.0})]),
+            pd.concat([WYNDOR_USAGE, gift]),
+            WYNDOR_CAPACITY,
+        )
+    # the message names the product nothing limits, not the ones capacity already limits
+    assert "make[gift card]" in str(err.value) and "make[doors]" not in str(err.value)
 
 
 # -- Tallridge Cycles data ------------------------------------------------------------
