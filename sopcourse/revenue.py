@@ -253,6 +253,18 @@ def pipeline_by_month(
 
     .. math:: W_t = \\sum_{i:\\, \\text{close}(i) \\in t} a_i\\, \\pi_{s(i)}
 
+    Parameters
+    ----------
+    opportunities : pandas.DataFrame
+        Open opportunities with the ``close`` month and the columns that
+        :func:`weighted_pipeline` needs.
+    stage_probabilities : mapping or Series, optional
+        Win probability per stage; default: the ``probability`` column.
+    close : str
+        Column with the expected close month (a month or a date).
+    by_stage : bool
+        Also split each month by stage.
+
     Returns
     -------
     pandas.DataFrame
@@ -392,6 +404,13 @@ def bass_cumulative(t, p: float, q: float) -> np.ndarray:
 
     .. math:: F(t) = \\frac{1 - e^{-(p+q)t}}{1 + \\frac{q}{p} e^{-(p+q)t}}
 
+    Parameters
+    ----------
+    t : float or array-like
+        Time since launch, in periods [t].
+    p, q : float
+        Coefficients of innovation and imitation per period [p, q].
+
     Examples
     --------
     >>> float(bass_cumulative(0, 0.03, 0.38)), round(float(bass_cumulative(100, 0.03, 0.38)), 6)
@@ -473,6 +492,13 @@ def bass_peak(p: float, q: float, m: float) -> pd.Series:
     :math:`n(t^*)` is the instantaneous adoption *rate* at the peak (per period). When
     :math:`q \\le p` adoptions fall from launch on and the peak is at :math:`t^* = 0`
     with rate :math:`m p`.
+
+    Parameters
+    ----------
+    p, q : float
+        Coefficients of innovation and imitation per period [p, q].
+    m : float
+        Market potential [m].
 
     Returns
     -------
@@ -668,6 +694,15 @@ def cannibalisation(
     :math:`w_j` (:math:`\\sum_j w_j = 1`): item :math:`j` loses :math:`c\\, w_j\\, n_t`, and the
     company gains :math:`(1 - c)\\, n_t` incremental units.
 
+    Parameters
+    ----------
+    new_item_forecast : pandas.Series
+        Units of the new item per period [n_t].
+    cannibalisation_rate : float
+        Share of the new units taken from existing items [c], a fraction.
+    source_shares : mapping or Series
+        How the lost units split over the existing items [w_j]; must sum to 1.
+
     Returns
     -------
     pandas.DataFrame
@@ -714,6 +749,15 @@ def gap_to_goal(
     weighted pipeline :math:`W`, new products :math:`N`, other signed initiatives
     :math:`O_k` (price increase, a lost customer, ...) and target :math:`T`. A positive
     gap is still to be closed; a negative gap means the plan beats the target.
+
+    Parameters
+    ----------
+    baseline, weighted_pipeline, new_products : float
+        The three building blocks of the plan [B, W, N], in one money unit.
+    target : float
+        The corporate target [T], in the same unit.
+    other : mapping, optional
+        Further signed steps by name [O_k], e.g. ``{"price_increase": 1.2}``.
 
     Returns
     -------
