@@ -435,7 +435,6 @@ def compare_scenarios(base: PlanningInputs, scenarios: Iterable[Scenario]) -> pd
     table["profit_change"] = table["profit"] - table.loc["base", "profit"]
     table["changes"] = ["no change"] + [s.describe().split(": ", 1)[1] for s in scenarios]
     table.index.name = "scenario"
-    table.attrs["plans"] = plans
     return table
 
 
