@@ -536,28 +536,49 @@ def _bass_ols(sales: np.ndarray) -> tuple[float, float, float]:
     return a / m, -m * c, m
 
 
-def fit_bass(sales, method: str = "nls", *, initial: Sequence[float] | None = None) -> pd.Series:
+def _bass_fitted(periods: int, p: float, q: float, m: float, curve: str) -> np.ndarray:
+    t = np.arange(periods + 1, dtype=float)
+    if curve == "interval":
+        return m * np.diff(bass_cumulative(t, p, q))
+    decay = np.exp(-(p + q) * t[1:])
+    return m * ((p + q) ** 2 / p) * decay / (1 + (q / p) * decay) ** 2
+
+
+def fit_bass(
+    sales,
+    method: str = "nls",
+    *,
+    curve: str = "interval",
+    initial: Sequence[float] | None = None,
+) -> pd.Series:
     """Estimate the Bass parameters p, q and m from early per-period sales.
 
     * ``"ols"``: Bass's (1969) regression :math:`S_t = a + b N_{t-1} + c N_{t-1}^2` on the
       cumulative sales :math:`N_{t-1}` before period t, then
       :math:`m = \\frac{-b - \\sqrt{b^2 - 4ac}}{2c}`, :math:`p = a/m`, :math:`q = -mc`.
     * ``"nls"``: non-linear least squares (``scipy.optimize.least_squares``) of
-      :math:`S_t = m[F(t) - F(t-1)]` (Srinivasan & Mason 1986), started from the OLS
-      estimates when they exist.
+      :math:`S_t = m[F(t) - F(t-1)]` (``curve="interval"``, Srinivasan & Mason 1986) or of
+      the adoption rate at the end of the period, :math:`S_t = m f(t)` with
+      :math:`f(t) = \frac{(p+q)^2}{p} \frac{e^{-(p+q)t}}{(1 + \frac{q}{p}e^{-(p+q)t})^2}`
+      (``curve="density"``, as R examples often fit it), started from the OLS estimates
+      when they exist.
 
     Parameters
     ----------
     sales : array-like or pandas.Series
         Sales (first purchases) per period from launch, at least 3 periods.
     method : {"nls", "ols"}
+    curve : {"interval", "density"}
+        Which Bass curve ``"nls"`` fits, and on which ``sse`` and ``r_squared`` are
+        measured (for both methods).
     initial : (p, q, m), optional
         Starting values for ``"nls"``.
 
     Returns
     -------
     pandas.Series
-        ``p``, ``q``, ``m``, ``sse`` (sum of squared errors) and ``r_squared``.
+        ``p``, ``q``, ``m``, ``sse`` (sum of squared errors of the fitted curve) and
+        ``r_squared``.
 
     Examples
     --------
@@ -569,6 +590,8 @@ def fit_bass(sales, method: str = "nls", *, initial: Sequence[float] | None = No
     """
     if method not in ("nls", "ols"):
         raise ValueError(f"method must be 'nls' or 'ols', got {method!r}.")
+    if curve not in ("interval", "density"):
+        raise ValueError(f"curve must be 'interval' or 'density', got {curve!r}.")
     y = _check_nonnegative(sales, "sales")
     if y.ndim != 1 or len(y) < 3:
         raise ValueError("sales needs at least 3 periods to fit three parameters.")
@@ -587,19 +610,24 @@ def fit_bass(sales, method: str = "nls", *, initial: Sequence[float] | None = No
                 start = np.array([0.03, 0.38, 3 * y.sum()])
             if not (0 < start[0] < 1 and 0 < start[1] < 5 and start[2] > y.sum()):
                 start = np.array([0.03, 0.38, 3 * y.sum()])
-        t = np.arange(len(y) + 1, dtype=float)
         scale = max(y.max(), 1e-12)
 
         def residuals(theta):
             pp, qq, mm = theta
-            return (mm * np.diff(bass_cumulative(t, pp, qq)) - y) / scale
+            return (_bass_fitted(len(y), pp, qq, mm, curve) - y) / scale
 
-        lower = [1e-6, 0.0, y.sum()]
+        lower = [1e-6, 0.0, y.sum() if curve == "interval" else 1e-9]
         upper = [1 - 1e-6, 5.0 - 1e-6, 1e3 * y.sum()]
         start = np.clip(start, np.array(lower) + 1e-9, np.array(upper) - 1e-9)
-        result = optimize.least_squares(residuals, start, bounds=(lower, upper), method="trf")
+        result = optimize.least_squares(
+            residuals,
+            start,
+            bounds=(lower, upper),
+            method="trf",
+            x_scale=np.abs(start) + 1e-9,
+        )
         p, q, m = result.x
-    fitted = m * np.diff(bass_cumulative(np.arange(len(y) + 1, dtype=float), p, q))
+    fitted = _bass_fitted(len(y), p, q, m, curve)
     sse = float(((fitted - y) ** 2).sum())
     sst = float(((y - y.mean()) ** 2).sum())
     return pd.Series(

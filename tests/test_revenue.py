@@ -59,6 +59,19 @@ def test_bass_discrete_peak_class_exercise_p_00045_q_035_m_5m():
     assert curve["adoptions"].max() / 1e6 == pytest.approx(0.45, abs=0.005)
 
 
+def test_bass_nls_density_form_matches_the_r_nls_example_of_chengjun_wang():
+    """Chengjun Wang, "Bass diffusion model" (RPubs rpubs.com/chengjun/bass_model, 2012),
+    ten years of sales from 1979 fitted with R's nls on S_t = M f(t) from the start
+    M = 60630, P = 0.03, Q = 0.38: M = 6.80e+04, P = 6.59e-03, Q = 6.38e-01, residual
+    standard error 727 on 7 degrees of freedom."""
+    sales = [840, 1470, 2110, 4000, 7590, 10950, 10530, 9470, 7790, 5890]
+    fit = sop.fit_bass(sales, "nls", curve="density", initial=(0.03, 0.38, 60630))
+    assert fit["m"] == pytest.approx(6.80e4, rel=5e-3)
+    assert fit["p"] == pytest.approx(6.59e-3, rel=5e-3)
+    assert fit["q"] == pytest.approx(6.38e-1, rel=5e-3)
+    assert np.sqrt(fit["sse"] / 7) == pytest.approx(727, abs=0.5)
+
+
 def test_mahajan_muller_bass_1990_peak_formulas_match_the_curve():
     """Mahajan, Muller & Bass (1990), J. Marketing 54(1): t* = ln(q/p)/(p+q),
     n(t*) = m (p+q)^2 / (4q), N(t*) = m (1/2 - p/(2q)); checked against the curve itself
@@ -301,6 +314,7 @@ PRICES = pd.DataFrame({"family": ["road"], "net_price": [2.0]})
         (lambda: sop.fit_bass([]), "empty"),
         (lambda: sop.fit_bass([1.0, 2.0, 4.0, 8.0, 16.0], method="ols"), "no peak"),
         (lambda: sop.fit_bass([1.0, 2.0, 3.0], method="mle"), "method"),
+        (lambda: sop.fit_bass([1.0, 2.0, 3.0], curve="logistic"), "curve"),
         (
             lambda: sop.like_item_curve(
                 pd.DataFrame({"sku": ["x"], "age": [0], "units": [5]}), 100, 3
