@@ -124,7 +124,12 @@ def _future_index(history, horizon: int):
 
 # --------------------------------------------------------------------------- methods
 def croston_forecast(
-    history, alpha: float = 0.1, *, variant: str = "croston", beta: float | None = None
+    history,
+    alpha: float = 0.1,
+    *,
+    variant: str = "croston",
+    beta: float | None = None,
+    init: str = "mean",
 ) -> tuple[float, np.ndarray]:
     """Croston, SBA or TSB forecast for intermittent demand (flat over the horizon).
 
@@ -139,8 +144,12 @@ def croston_forecast(
     the demand probability :math:`d` every period, :math:`d_t = d_{t-1} + \\beta
     (1[y_t>0] - d_{t-1})`, and forecasts :math:`F = d\\, z`.
 
-    Initialisation: :math:`z_0` = first non-zero demand, :math:`p_0` = its period number
-    (1-based), :math:`d_0 = 1/p_0`.
+    Initialisation (as ``crost`` in Kourentzes' R package *tsintermittent*):
+    :math:`z_0` = the first non-zero demand; :math:`p_0` = the mean of all in-sample
+    intervals (``init="mean"``, the default) or the first interval, i.e. the period
+    number of the first demand, 1-based (``init="naive"``, Croston's own choice); and
+    :math:`d_0 = 1/p_0`. With few demands the naive start dominates for a long time:
+    a part whose first order came in its first month starts from :math:`p_0 = 1`.
 
     Parameters
     ----------
@@ -151,6 +160,8 @@ def croston_forecast(
     variant : {"croston", "sba", "tsb"}
     beta : float, optional
         :math:`\\beta`, TSB's smoothing constant for the probability (default ``alpha``).
+    init : {"mean", "naive"}
+        Starting interval :math:`p_0`: the mean in-sample interval, or the first interval.
 
     Returns
     -------
@@ -160,11 +171,13 @@ def croston_forecast(
 
     Examples
     --------
-    >>> f, _ = croston_forecast([0, 0, 6, 0, 4], alpha=0.5)
-    >>> round(f, 4)  # z = 5, p = 2.5 -> 2
+    >>> f, _ = croston_forecast([0, 0, 6, 0, 4], alpha=0.5, init="naive")
+    >>> round(f, 4)  # z0 = 6, p0 = 3; then z = 5, p = 2.5 -> 2
     2.0
-    >>> round(croston_forecast([0, 0, 6, 0, 4], alpha=0.5, variant="sba")[0], 4)
+    >>> round(croston_forecast([0, 0, 6, 0, 4], alpha=0.5, variant="sba", init="naive")[0], 4)
     1.5
+    >>> round(croston_forecast([0, 0, 6, 0, 4], alpha=0.5)[0], 4)  # p0 = (3 + 2) / 2 = 2.5
+    2.2222
     """
     y = _check_history(history)
     alpha = _check_alpha(alpha, "alpha")
@@ -174,8 +187,11 @@ def croston_forecast(
     nonzero = np.flatnonzero(y > 0)
     if nonzero.size == 0:
         raise ValueError("history has no demand at all: there is nothing to forecast from.")
+    if init not in ("mean", "naive"):
+        raise ValueError(f"init must be 'mean' or 'naive'; got {init!r}.")
     first = int(nonzero[0])
-    z, p = y[first], float(first + 1)
+    intervals = np.diff(nonzero + 1, prepend=0)  # first one: periods up to the first demand
+    z, p = y[first], float(intervals.mean() if init == "mean" else first + 1)
     d = 1.0 / p
     q = 0  # periods since the last demand
     fitted = np.full(y.size, np.nan)
@@ -646,10 +662,12 @@ def rolling_origin_backtest(
 # --------------------------------------------------------------------------- many series
 def _forecast_one(args):
     key, y, horizon, method, season_length, criterion = args
-    nz = np.flatnonzero(y > 0)
-    if nz.size == 0:
+    rows = np.flatnonzero(~np.isnan(y))
+    # start at the series' first row (first month on sale): the months before it are not
+    # demand; a zero row after it is (a spare part's quiet months count)
+    y = np.nan_to_num(y[rows[0] :]) if rows.size else np.zeros(0)
+    if not (y > 0).any():
         return key, np.zeros(horizon), "zero", "no demand"
-    y = y[nz[0] :]  # trim the zeros before launch (new products)
     if method == "auto":
         choice = select_method(y, season_length=season_length, criterion=criterion, _keep_fit=True)
         chosen, demand_class = choice["method"], choice["demand_class"]
@@ -685,8 +703,10 @@ def forecast_all(
     """Forecast every series of a tidy sales table in one call.
 
     Each series (one per combination of the ``key`` columns) is aggregated by ``date``,
-    filled with 0 for missing periods, trimmed of leading zeros (before launch),
-    and forecast with ``method`` (``"auto"``: :func:`select_method` with ``criterion``).
+    starts at its first row (the first month on sale: a product launched later has no
+    rows before its launch), has 0 for missing periods after that, and is forecast with
+    ``method`` (``"auto"``: :func:`select_method` with ``criterion``). Zero rows count as
+    months without demand, so give a spare part a row for every month on sale.
     Trailing zeros are kept: a discontinued product looks intermittent, so filter
     discontinued items out first if they should get no forecast. Forecast errors of the
     course are error = forecast - actual (positive = over-forecast).
@@ -740,7 +760,7 @@ def forecast_all(
     if method != "auto" and method not in FORECAST_METHODS:
         raise ValueError(f"unknown method {method!r}: choose 'auto' or {list(FORECAST_METHODS)}.")
     _check_history(sales[value], f"sales[{value!r}]")
-    wide = sales.pivot_table(index=keys, columns=date, values=value, aggfunc="sum", fill_value=0)
+    wide = sales.pivot_table(index=keys, columns=date, values=value, aggfunc="sum")
     periods = wide.columns
     if isinstance(periods, pd.PeriodIndex):
         future = pd.period_range(periods[-1] + 1, periods=horizon, freq=periods.freq)

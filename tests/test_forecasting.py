@@ -74,10 +74,32 @@ def test_sba_is_croston_times_one_minus_alpha_over_two():
 
 
 def test_croston_by_hand():
-    # Croston (1972): z0 = 6, p0 = 3; at t=5 demand 4 after q=2: z = 5, p = 2.5 -> 2.
-    f, fitted = fc.croston_forecast([0, 0, 6, 0, 4], alpha=0.5)
+    # Croston (1972), naive start: z0 = 6, p0 = 3; at t=5 demand 4 after q=2: z = 5,
+    # p = 2.5 -> 2.
+    f, fitted = fc.croston_forecast([0, 0, 6, 0, 4], alpha=0.5, init="naive")
     assert f == pytest.approx(2.0)
     assert fitted[3] == pytest.approx(2.0) and fitted[4] == pytest.approx(2.0)
+
+
+def test_croston_mean_start_uses_the_mean_interval():
+    """tsintermittent's init="mean": p0 = mean of the intervals 3 and 2 = 2.5.
+
+    Hand-derived: z0 = 6, F = 6 / 2.5 = 2.4 before t=5; then z = 5, p = 2.25 -> 2.222.
+    """
+    f, fitted = fc.croston_forecast([0, 0, 6, 0, 4], alpha=0.5)
+    assert fitted[3] == pytest.approx(2.4)
+    assert f == pytest.approx(5 / 2.25)
+
+
+def test_croston_mean_start_is_close_to_the_mean_rate_on_sparse_parts():
+    # first demand in period 1, then every 8 periods: the naive start (p0 = 1) makes the
+    # forecast far too high; the mean start is near the true rate 4 / 8 = 0.5
+    y = np.zeros(41)
+    y[::8] = 4
+    naive = fc.croston_forecast(y, 0.1, init="naive")[0]
+    mean = fc.croston_forecast(y, 0.1)[0]
+    assert mean == pytest.approx(0.5 * 41 / 40, rel=0.1)
+    assert naive > 1.5 * mean
 
 
 def test_tsb_forecast_decays_after_demand_stops():
@@ -180,13 +202,24 @@ def test_forecast_all_parallel_equals_serial():
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_forecast_all_trims_zeros_before_launch():
+def test_forecast_all_starts_each_series_at_its_first_month_on_sale():
     months = pd.date_range("2022-01-01", periods=30, freq="MS")
-    units = [0] * 20 + [50, 55, 60, 58, 62, 65, 63, 66, 70, 68]
-    sales = pd.DataFrame({"sku": "E1", "month": months, "units": units})
+    launched = pd.DataFrame(
+        {"sku": "E1", "month": months[20:], "units": [50, 55, 60, 58, 62, 65, 63, 66, 70, 68]}
+    )
+    # a part on sale all along: its quiet months are rows with 0, and they count
+    part_units = [0] * 30
+    part_units[4] = part_units[15] = part_units[27] = 6
+    part = pd.DataFrame({"sku": "P1", "month": months, "units": part_units})
+    sales = pd.concat([launched, part], ignore_index=True)
     out = fc.forecast_all(sales, key="sku", horizon=2, method="naive", value="units")
-    assert out["forecast"].tolist() == [68, 68]
-    assert out["demand_class"].iloc[0] == "smooth"
+    e1 = out[out["sku"] == "E1"]
+    assert e1["forecast"].tolist() == [68, 68] and e1["demand_class"].iloc[0] == "smooth"
+    assert out.loc[out["sku"] == "P1", "demand_class"].iloc[0] == "intermittent"
+    # SBA on the part sees all 30 months (first interval 5), not only those from month 5
+    sba = fc.forecast_all(sales, key="sku", horizon=1, method="sba", value="units")
+    expected = fc.croston_forecast(part_units, 0.1, variant="sba")[0]
+    assert sba.loc[sba["sku"] == "P1", "forecast"].iloc[0] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -202,6 +235,7 @@ def test_forecast_all_trims_zeros_before_launch():
         ({"history": [1, 2, 3] * 4, "horizon": 2, "method": "holt_winters"}, "2 full seasons"),
         ({"history": [1, 2], "horizon": 2, "method": "moving_average"}, "window"),
         ({"history": [0, 0, 0], "horizon": 2, "method": "croston"}, "no demand"),
+        ({"history": [-1], "horizon": 1, "method": "tsb"}, "negative"),
     ],
 )
 def test_forecast_series_bad_input(kwargs, message):

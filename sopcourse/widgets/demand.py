@@ -67,7 +67,7 @@ def consensus_explorer(
 
     # One figure for the life of the widget, outside pyplot: an update moves the
     # consensus line and renders once (no new figure, no tight-bbox second pass).
-    fig = Figure(figsize=(8, 3.5), dpi=72)
+    fig = Figure(figsize=(8, 3.5), dpi=72, layout="tight")
     canvas = FigureCanvasAgg(fig)
     ax = fig.subplots()
     ax.plot(x, inputs[actual], color="black", label="actual")
@@ -79,7 +79,8 @@ def consensus_explorer(
     ax.set_ylabel(ylabel)
     ax.set_xlabel("month")
     ax.legend(ncols=3, fontsize=8)
-    fig.tight_layout()
+    canvas.draw()  # lay out once (tight), then keep the axes where they are
+    fig.set_layout_engine("none")
 
     def redraw(*_):
         weights = {c: s.value for c, s in sliders.items()}
