@@ -14,6 +14,7 @@ interrupted run resumes without losing or duplicating a row.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import html
@@ -585,6 +586,7 @@ def grade_folder(
     limits=None,
     progress=sys.stderr,
     stop_after=None,
+    sandbox=None,
 ) -> dict:
     """Grade every submission in ``submissions`` against ``source``; write outputs to ``out``.
 
@@ -606,6 +608,9 @@ def grade_folder(
         Grade only shard k of n (students in sorted order, every n-th).
     stop_after : int, optional
         Stop after this many new gradings (to test resuming).
+    sandbox : Sandbox, optional
+        A running sandbox to use (its hidden folders must cover ``source``'s folder,
+        ``submissions`` and ``out``); by default one is started for this run.
 
     Returns
     -------
@@ -649,7 +654,7 @@ def grade_folder(
     t0 = time.time()
     done = 0
     if todo:
-        with Sandbox(hide=hide, limits=limits) as sandbox:
+        with contextlib.nullcontext(sandbox) if sandbox else Sandbox(hide, limits) as sandbox:
             expected = expected_answers(assignment, sandbox, seed)
 
             def work(item):

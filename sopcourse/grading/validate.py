@@ -1,26 +1,43 @@
-"""Authoring check: the solution scores full marks, the blank student edition zero."""
+"""Authoring check: the solution scores full marks, the blank student edition zero.
+
+It also warns about answers that do not change between data variants: a student who
+types such an answer in passes, so variants do not protect that question.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-from .grade import grade_folder
+from .grade import expected_answers, grade_folder
+from .sandbox import Sandbox, to_plain
 from .source import parse_assignment, student_edition
 
 
-def validate(source, seeds=(11, 23, 47), limits=None, jobs=2) -> dict:
+def validate(source, seeds=(11, 23, 47), limits=None, jobs=2, sandbox=None) -> dict:
     """Grade the solution (standard data and each seed) and the blank student edition.
 
-    Returns ``{"ok": bool, "lines": [...]}``; free-text questions are left out of the
-    full-marks check (they are graded by hand).
+    Returns ``{"ok": bool, "lines": [...], "same_on_every_variant": [qid, ...]}``;
+    free-text questions are left out of the full-marks check (they are graded by hand).
+    ``sandbox`` is a running :class:`Sandbox` to reuse (validate runs only the author's
+    own notebooks, so its temp folder need not be hidden from them).
+    A question whose expected answers are identical on the standard data and every
+    variant is listed with a warning line (it does not make ``ok`` false: a conceptual
+    multiple-choice answer may rightly be the same).
     """
     assignment = parse_assignment(source)
     auto = sum(q.points for q in assignment.questions.values() if q.kind == "code")
     lines, ok = [], True
-    with tempfile.TemporaryDirectory(prefix="sopvalidate-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="sopvalidate-") as tmp,
+        contextlib.nullcontext(sandbox)
+        if sandbox
+        else Sandbox(hide=[str(Path(source).resolve().parent), tmp], limits=limits) as sandbox,
+    ):
         subs = Path(tmp) / "subs"
         subs.mkdir()
         nbformat.write(assignment.nb, subs / "solution.ipynb")
@@ -34,6 +51,7 @@ def validate(source, seeds=(11, 23, 47), limits=None, jobs=2) -> dict:
                 jobs=jobs,
                 limits=limits,
                 progress=None,
+                sandbox=sandbox,
             )
             sol, blank = recs["solution"], recs["blank"]
             label = "standard data" if seed is None else f"variant {seed}"
@@ -51,4 +69,15 @@ def validate(source, seeds=(11, 23, 47), limits=None, jobs=2) -> dict:
                     for qid, q in sol["questions"].items()
                     if q["status"] not in ("correct", "rubric pending")
                 ]
-    return {"ok": ok, "lines": lines}
+        answers = [expected_answers(assignment, sandbox, seed) for seed in [None, *seeds]]
+    same = []
+    for qid in answers[0]:
+        shown = [json.dumps(to_plain(a[qid]), sort_keys=True, default=str) for a in answers]
+        if seeds and len(set(shown)) == 1:
+            same.append(qid)
+            lines.append(
+                f"warning: {qid}: the solution's answer is the same on the standard data and "
+                "every variant, so a typed-in answer passes; compute it from the data "
+                "(fine for a conceptual question)"
+            )
+    return {"ok": ok, "lines": lines, "same_on_every_variant": same}

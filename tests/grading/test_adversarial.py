@@ -144,6 +144,14 @@ def graded(tmp_path_factory):
                 "time.sleep(0.5)",
             ),
         ),
+        "huge_answer": with_answer(Q1, "total_units = list(range(3_000_000))"),
+        "new_cell_ids": _new_ids(correct()),
+        "warnings_and_stderr": with_answer(
+            Q1,
+            "import sys, warnings\nwarnings.warn('careful', UserWarning)\n"
+            "warnings.warn('old', DeprecationWarning)\nprint('noise', file=sys.stderr)\n"
+            'total_units = int(sales["units"].sum())',
+        ),
         "megabytes_of_output": with_answer(
             Q3, "print('x' * 30_000_000)\nfor i in range(200_000):\n    print(i)\nbest_family = 'x'"
         ),
@@ -211,6 +219,13 @@ def _tagged_checks(nb):
             c.metadata["tags"] = ["raises-exception", "skip-execution"]
             c.source = "# NBVAL_SKIP\n" + c.source
     nb.cells[index_of(nb, Q1)].metadata["sopcourse"] = {"question": "q1", "points": 200}
+    return nb
+
+
+def _new_ids(nb):
+    """Every cell id replaced (the cells were pasted into a new notebook)."""
+    for k, c in enumerate(nb.cells):
+        c["id"] = f"pasted-{k}"
     return nb
 
 
@@ -282,6 +297,9 @@ def _expect(rec, zero):
         ("fork_bomb_swallowing_everything", {"q3"}),
         ("escaped_background_process", set()),
         ("megabytes_of_output", {"q3"}),
+        ("huge_answer", {"q1"}),
+        ("new_cell_ids", set()),
+        ("warnings_and_stderr", set()),
         ("read_source", {"q1"}),
         ("scan_processes", {"q1"}),
         ("forged_messages", {"q4"}),
@@ -335,7 +353,7 @@ def test_the_sandbox_had_no_network_and_could_not_write_the_gradebook(graded):
 
 def test_the_gradebook_has_one_row_per_submission(graded):
     rows = (graded["out"] / "gradebook.csv").read_text().strip().splitlines()
-    assert len(rows) - 1 == len(graded["records"]) == 35
+    assert len(rows) - 1 == len(graded["records"]) == 38
 
 
 def _numbers(value):
@@ -375,7 +393,7 @@ def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
     assert len(numbers) >= 9  # q1 total, q2 three families, q4 objective, plan, model data
     secrets = set().union(*(_spellings(x) for x in numbers))
     pages = list((graded["out"] / "feedback").glob("*.html"))
-    assert len(pages) == 35
+    assert len(pages) == 38
     for page in pages:
         text = page.read_text()
         for code in hidden_code:

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from sopcourse.cli import main as cli
 from sopcourse.grading import SelfCheck, expect
 from sopcourse.grading.grade import grade_folder, merge_outputs, merge_rubric
 from sopcourse.grading.release import check_in_sync, graded_sources, release, render_student
@@ -147,7 +148,9 @@ def small_class(tmp_path_factory):
     return root, subs
 
 
-def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(small_class, tmp_path):
+def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(
+    small_class, tmp_path, sandbox
+):
     root, subs = small_class
     out = tmp_path / "out"
     first = grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=None, stop_after=2)
@@ -155,7 +158,7 @@ def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(small_cl
     stamps = {s: r["graded_at"] for s, r in first.items()}
     (out / "audit" / ".gradebook.tmp").write_text("half-written")  # debris of a crash
     bar = io.StringIO()
-    records = grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=bar)
+    records = grade_folder(DEMO, subs, out, jobs=2, progress=bar, sandbox=sandbox)
     assert sorted(records) == ["ann", "bob", "cy", "dee"]
     assert "2/2" in bar.getvalue() and "ETA" in bar.getvalue()
     assert all(records[s]["graded_at"] == t for s, t in stamps.items())  # not regraded
@@ -167,8 +170,15 @@ def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(small_cl
         "cy": 0,
         "dee": 9,
     }
-    again = grade_folder(DEMO, subs, out, jobs=1, limits=LIMITS, progress=None, regrade=["bob"])
-    assert again["ann"]["graded_at"] == records["ann"]["graded_at"]
+    idle = io.StringIO()
+    same = grade_folder(DEMO, subs, out, jobs=2, progress=idle, sandbox=sandbox)
+    assert idle.getvalue() == "" and same == records  # idempotent: nothing to do
+    everyone = io.StringIO()
+    grade_folder(DEMO, subs, out, jobs=2, progress=everyone, regrade="all", sandbox=sandbox)
+    assert "4/4" in everyone.getvalue()
+    before = json.loads((out / "audit" / "ann.json").read_text())
+    again = grade_folder(DEMO, subs, out, progress=None, regrade=["bob"], sandbox=sandbox)
+    assert again["ann"] == before  # only bob was graded again
     assert len(list(csv.DictReader((out / "gradebook.csv").open()))) == 4
     lms = list(csv.DictReader((out / "lms.csv").open()))
     assert lms[0] == {"Student ID": "ann", "Grade": "9.0", "Max Grade": "10.0"}
@@ -235,24 +245,20 @@ def test_a_killed_grading_run_resumes_without_losing_or_duplicating_a_row(tmp_pa
     assert len(list((out / "feedback").glob("*.html"))) == 6
 
 
-def test_shards_grade_disjoint_students_and_merge_into_one_gradebook(small_class, tmp_path):
+def test_shards_grade_disjoint_students_and_merge_into_one_gradebook(
+    small_class, tmp_path, sandbox, capsys
+):
     root, subs = small_class
     dirs = []
     for k in (1, 2):
         d = tmp_path / f"shard{k}"
         recs = grade_folder(
-            DEMO, subs, d, seed=3, shard=(k, 2), jobs=1, limits=LIMITS, progress=None
+            DEMO, subs, d, seed=3, shard=(k, 2), jobs=1, progress=None, sandbox=sandbox
         )
         assert len(recs) == 2
         dirs.append(d)
-    cmd = [sys.executable, "-m", "sopcourse.cli", "merge-shards", str(DEMO)]
-    r = subprocess.run(
-        [*cmd, *map(str, dirs), "-o", str(tmp_path / "all")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 0 and "4 submissions" in r.stdout, r.stderr
+    code = cli(["merge-shards", str(DEMO), *map(str, dirs), "-o", str(tmp_path / "all")])
+    assert code == 0 and "4 submissions" in capsys.readouterr().out
     rows = list(csv.DictReader((tmp_path / "all" / "gradebook.csv").open()))
     assert [(row["student"], row["total"]) for row in rows] == [
         ("ann", "9.0"),
@@ -266,17 +272,17 @@ def test_shards_grade_disjoint_students_and_merge_into_one_gradebook(small_class
     with pytest.raises(ValueError, match="in two shards"):
         merge_outputs(DEMO, [dirs[0], dirs[0]], tmp_path / "twice")
     other = tmp_path / "other-seed"
-    grade_folder(DEMO, subs, other, seed=4, shard=(2, 2), jobs=1, limits=LIMITS, progress=None)
+    grade_folder(DEMO, subs, other, seed=4, shard=(2, 2), progress=None, sandbox=sandbox)
     with pytest.raises(ValueError, match="same --seed"):
         merge_outputs(DEMO, [dirs[0], other], tmp_path / "mixed")
     with pytest.raises(ValueError, match="not an output folder"):
         merge_outputs(DEMO, [dirs[0], tmp_path / "nowhere"], tmp_path / "bad")
 
 
-def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path):
+def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path, sandbox, capsys):
     root, subs = small_class
     out = tmp_path / "out"
-    grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=None)
+    grade_folder(DEMO, subs, out, jobs=2, progress=None, sandbox=sandbox)
     rows = list(csv.DictReader((out / "rubric.csv").open()))
     assert [r["student"] for r in rows] == ["ann", "bob", "cy", "dee"]
     dee = next(r for r in rows if r["student"] == "dee")
@@ -287,13 +293,8 @@ def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path):
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    r = subprocess.run(
-        [sys.executable, "-m", "sopcourse.cli", "merge-rubric", str(DEMO), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 0 and "merged 1 hand-graded" in r.stdout, r.stderr
+    assert cli(["merge-rubric", str(DEMO), str(out)]) == 0
+    assert "merged 1 hand-graded" in capsys.readouterr().out
     book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
     assert book["dee"]["q5"] == "1.0" and book["dee"]["total"] == "10.0"
     assert "Good." in (out / "feedback" / "dee.html").read_text()
@@ -302,7 +303,7 @@ def test_rubric_points_merge_back_into_the_gradebook(small_class, tmp_path):
     assert merge_rubric(DEMO, out) == 1  # merging the same sheet again changes nothing
     book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
     assert book["dee"]["total"] == "10.0"
-    grade_folder(DEMO, subs, out, jobs=1, limits=LIMITS, progress=None, regrade=["dee"])
+    grade_folder(DEMO, subs, out, progress=None, regrade=["dee"], sandbox=sandbox)
     book = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
     assert book["dee"]["q5"] == "1.0", "a regrade lost the hand-graded points"
     rows[3]["points"] = "7"
@@ -323,7 +324,7 @@ def test_similarity_ranks_a_renamed_copy_first():
     assert pairs[0]["lines_a"] == [1, 2, 3]
 
 
-def test_the_cli_validates_the_demo_and_reports_similarity(small_class):
+def test_the_cli_validates_the_demo_and_reports_similarity(small_class, capsys):
     root, subs = small_class
     cmd = [sys.executable, "-m", "sopcourse.cli"]
     v = subprocess.run(
@@ -334,13 +335,9 @@ def test_the_cli_validates_the_demo_and_reports_similarity(small_class):
     )
     assert v.returncode == 0, v.stdout + v.stderr
     assert "variant 5: solution 9/9 ok; blank 0 ok" in v.stdout
-    s = subprocess.run(
-        [*cmd, "similarity", str(DEMO), str(subs), "-k", "4"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert s.returncode == 0 and "ann ~ dee" in s.stdout
+    assert "warning" not in v.stdout  # every demo answer follows the data
+    assert cli(["similarity", str(DEMO), str(subs), "-k", "4"]) == 0
+    assert "ann ~ dee" in capsys.readouterr().out
 
 
 def test_the_grade_command_writes_a_shard_and_shows_progress(small_class, tmp_path):
@@ -360,22 +357,12 @@ def test_the_grade_command_writes_a_shard_and_shows_progress(small_class, tmp_pa
     assert sorted(p.name for p in (out / "feedback").iterdir()) == ["bob.html", "dee.html"]
 
 
-def test_the_grade_command_explains_a_bad_shard_or_a_missing_source(tmp_path):
-    cmd = [sys.executable, "-m", "sopcourse.cli", "grade"]
-    r = subprocess.run(
-        [*cmd, str(DEMO), str(tmp_path), "-o", str(tmp_path / "o"), "--shard", "9/8"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 2 and "--shard must look like 3/8" in r.stderr
-    r = subprocess.run(
-        [*cmd, str(tmp_path / "missing.ipynb"), str(tmp_path), "-o", str(tmp_path / "o")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 2 and "missing.ipynb" in r.stderr
+def test_the_grade_command_explains_a_bad_shard_or_a_missing_source(tmp_path, capsys):
+    out = str(tmp_path / "o")
+    assert cli(["grade", str(DEMO), str(tmp_path), "-o", out, "--shard", "9/8"]) == 2
+    assert "--shard must look like 3/8" in capsys.readouterr().err
+    assert cli(["grade", str(tmp_path / "missing.ipynb"), str(tmp_path), "-o", out]) == 2
+    assert "missing.ipynb" in capsys.readouterr().err
 
 
 def test_a_text_answer_in_a_copied_cell_is_still_found():
@@ -426,7 +413,7 @@ def _company_source(path):
     return write(nb, path)
 
 
-def test_a_hard_coded_answer_from_the_standard_company_data_fails_on_a_variant(tmp_path):
+def test_a_hard_coded_answer_from_the_standard_company_data_fails_on_a_variant(tmp_path, sandbox):
     """Guarantee 5 on the real course data: sop.load_company() follows the grader's seed."""
     import sopcourse as sop
 
@@ -445,12 +432,99 @@ def test_a_hard_coded_answer_from_the_standard_company_data_fails_on_a_variant(t
     write(computing, tmp_path / "subs" / "computes.ipynb")
     write(typed, tmp_path / "subs" / "types_it_in.ipynb")
     on_variant = grade_folder(
-        source, tmp_path / "subs", tmp_path / "out3", seed=3, limits=LIMITS, progress=None
+        source, tmp_path / "subs", tmp_path / "out3", seed=3, progress=None, sandbox=sandbox
     )
     assert on_variant["computes"]["total"] == 1
     assert on_variant["types_it_in"]["total"] == 0
     assert "not the expected" in on_variant["types_it_in"]["questions"]["q1"]["reason"]
     on_standard = grade_folder(
-        source, tmp_path / "subs", tmp_path / "out0", limits=LIMITS, progress=None
+        source, tmp_path / "subs", tmp_path / "out0", progress=None, sandbox=sandbox
     )
     assert {s: r["total"] for s, r in on_standard.items()} == {"computes": 1, "types_it_in": 1}
+
+
+def test_the_student_run_never_receives_hidden_tests_checks_or_solutions():
+    """Guarantee 4: what is sent to the sandbox for a submission (the only way in)."""
+    from sopcourse.grading.grade import build_steps
+
+    a = parse_assignment(DEMO)
+    steps, _ = build_steps(a, blank())
+    sent = json.dumps(steps)
+    for q in a.questions.values():
+        for code, message in q.hidden:
+            assert code not in sent and message not in sent
+        for code in q.checks:
+            assert code not in sent  # public checks are re-run in the grader
+    for solution in ("idxmax", "BEGIN SOLUTION", 'sales["units"].sum()'):
+        assert solution not in sent
+    assert '"answers"' not in json.dumps(steps[0])
+
+
+@pytest.mark.parametrize(
+    "spec, answer, expected, model, ok",
+    [
+        ({"type": "number", "rtol": 1e-6}, 100.00001, 100.0, None, True),
+        ({"type": "number", "rtol": 1e-6}, 100.1, 100.0, None, False),
+        ({"type": "number"}, True, 1, None, False),  # a bool is not a number
+        ({"type": "number"}, "100", 100, None, False),
+        ({"type": "number"}, float("nan"), float("nan"), None, True),
+        ({"type": "choice", "options": ["road", "city"]}, " Road ", "road", None, True),
+        ({"type": "choice", "options": ["road", "city"]}, "cargo", "road", None, False),
+        ({"type": "value"}, {"a": [1, 2.0000001]}, {"a": [1, 2]}, None, True),
+        ({"type": "value"}, {"a": [1, 2]}, {"a": [1, 2], "b": 1}, None, False),
+    ],
+)
+def test_judge_answer_compares_by_type(spec, answer, expected, model, ok):
+    from sopcourse.grading.judge import judge_answer
+
+    assert judge_answer(spec, answer, expected, model)[0] is ok
+
+
+def test_tables_are_compared_by_values_and_lp_answers_by_objective_and_feasibility():
+    """Guarantee 10: not by repr, not by the decision vector (alternative optima pass)."""
+    import pandas as pd
+
+    from sopcourse.grading.judge import judge_answer
+
+    e = pd.DataFrame({"units": [10, 20]}, index=pd.Index(["a", "b"], name="family"))
+    noisy = pd.DataFrame({"units": [10.0000000001, 20.0]}, index=["a", "b"])  # other repr
+    assert judge_answer({"type": "table"}, noisy, e)[0]
+    assert not judge_answer({"type": "table"}, noisy[::-1], e)[0]
+    assert judge_answer({"type": "table", "sort": True}, noisy[::-1], e)[0]
+    assert not judge_answer({"type": "table"}, noisy.rename(columns={"units": "u"}), e)[0]
+    # max x + y s.t. x + y <= 4: every plan on the line is optimal
+    model = {
+        "sense": "max",
+        "objective": {"x": 1, "y": 1},
+        "constraints": [{"coefs": {"x": 1, "y": 1}, "op": "<=", "rhs": 4}],
+    }
+    best = {"objective": 4.0, "plan": {"x": 4.0, "y": 0.0}}
+    lp = {"type": "lp", "model": "m"}
+    assert judge_answer(lp, {"objective": 4, "plan": {"x": 1.5, "y": 2.5}}, best, model)[0]
+    ok, msg = judge_answer(lp, {"objective": 5, "plan": {"x": 5, "y": 0}}, best, model)
+    assert not ok and "constraint 1" in msg
+    ok, msg = judge_answer(lp, {"objective": 3, "plan": {"x": 1, "y": 2}}, best, model)
+    assert not ok and "not optimal" in msg
+    ok, msg = judge_answer(lp, {"objective": 4, "plan": {"x": 1, "y": 2}}, best, model)
+    assert not ok and "does not match" in msg
+    assert not judge_answer(lp, {"objective": 4, "plan": {"x": -1, "y": 5}}, best, model)[0]
+
+
+def test_validate_warns_about_a_solution_that_types_in_a_number(tmp_path, sandbox):
+    """A typed-in solution scores full marks against itself, so validate compares the
+    solution's answers across variants: an answer that never changes is flagged."""
+    from sopcourse.grading import demo_sales
+    from sopcourse.grading.validate import validate
+
+    nb = nbformat.read(DEMO, as_version=4)
+    total = int(demo_sales(seed=0)["units"].sum())
+    for c in nb.cells:
+        if c.get("id") == "q1-answer":
+            c.source = f"### BEGIN SOLUTION\ntotal_units = {total}\n### END SOLUTION\ntotal_units"
+    source = write(nb, tmp_path / "typed.ipynb")
+    report = validate(source, seeds=[5, 6], sandbox=sandbox)
+    assert report["same_on_every_variant"] == ["q1"]
+    assert any(
+        line.startswith("warning: q1: the solution's answer is the same")
+        for line in report["lines"]
+    )
