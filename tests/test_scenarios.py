@@ -204,6 +204,13 @@ def test_explorer_builds_and_its_chart_compares_plans():
     new = what_if_mix(WYNDOR_MARGIN, WYNDOR_USAGE, WYNDOR_CAPACITY, capacity_change=0.5)
     ax = draw_mix_explorer(base, new)
     assert len(ax.patches) == 4
+    from sopcourse.widgets.profit import MixChart
+
+    chart = MixChart(base, ymax=10)
+    first, second = chart.render(base), chart.render(new)
+    assert first[1:4] == b"PNG" and first != second  # the bars moved
+    assert chart.render(base) == first  # same plan, same picture: the background is reused
+    assert [b.get_height() for b in chart.ax.containers[1]] == pytest.approx([2.0, 6.0])
 
 
 # -- bad input, table-driven ------------------------------------------------------------
