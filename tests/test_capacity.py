@@ -163,6 +163,26 @@ def test_plot_load_vs_capacity_draws_every_work_centre():
             ),
             "No capacity",
         ),
+        (
+            lambda: sop.rccp_resource_profile(
+                pd.DataFrame({"product": ["A"], "period": [1], "quantity": [1]}),
+                pd.DataFrame({"product": ["A"], "work_centre": ["w"], "hours_per_unit": [1.0]}),
+            ),
+            "offset",
+        ),
+        (
+            lambda: sop.plot_load_vs_capacity(
+                sop.load_vs_capacity(
+                    pd.DataFrame({"work_centre": ["w"], "period": [1], "load_hours": [1.0]}),
+                    pd.Series({"w": 1.0}),
+                ),
+                "paint",
+            ),
+            "Unknown work centre",
+        ),
+        (lambda: sop.aggregate_plan([], **RED_TOMATO), "demand"),
+        (lambda: sop.aggregate_plan([100, float("nan")], **RED_TOMATO), "demand"),
+        (lambda: sop.aggregate_plan([100], **{**RED_TOMATO, "hiring_cost": -1}), "hiring_cost"),
         (lambda: sop.aggregate_plan([100, -5], **RED_TOMATO), "demand"),
         (lambda: sop.aggregate_plan([100], strategy="magic", **RED_TOMATO), "strategy"),
         (

@@ -76,6 +76,23 @@ def test_safety_stock_uses_demand_and_lead_time_variability():
     assert ss == pytest.approx(stats.norm.ppf(0.95) * sigma)
 
 
+def test_chopra_meindl_exercise_11_4_hp_printers_sams_club_csl_0_68_fill_rate_0_96():
+    """Chopra & Meindl, Supply Chain Management, ch. 11 (4th ed. numbering), Exercise 4
+    (Hewlett Packard printers at Sam's Club): weekly demand N(250, 150), lead time 2
+    weeks, Q = 1000, reorder point 600. Published solution: sigma_L = 212, ss = 100,
+    CSL = 0.68, expected shortage per cycle ESC = 43.86, fill rate = 0.96."""
+    sigma = sop.lead_time_demand_sd(150, 2)
+    assert round(sigma) == 212
+    policy = sop.reorder_point_policy(250, 150, 2, 1000, stats.norm.cdf(100 / sigma))
+    assert policy["reorder_point"] == pytest.approx(600)
+    assert policy["safety_stock"] == pytest.approx(100)
+    assert round(policy["cycle_service_level"], 2) == 0.68
+    esc = sigma * float(sop.standard_normal_loss(100 / sigma))
+    assert round(esc, 2) == 43.86
+    assert round(policy["fill_rate"], 2) == 0.96
+    assert sop.fill_rate(100, 1000, sigma) == pytest.approx(1 - esc / 1000)
+
+
 def test_fill_rate_target_is_met_by_its_safety_factor():
     z = sop.safety_factor_for_fill_rate(0.98, 300, 120)
     assert sop.fill_rate(z * 120, 300, 120) == pytest.approx(0.98, abs=1e-9)
@@ -134,6 +151,11 @@ def test_simulation_of_periodic_review_orders_every_review_period():
         (lambda: sop.safety_stock(95, 10, 2), "between 0 and 1"),
         (lambda: sop.safety_stock(1.0, 10, 2), "between 0 and 1"),
         (lambda: sop.newsvendor(1, 2, 50, 0), "demand_sd"),
+        (lambda: sop.newsvendor(-1, 2, 50, 5), "overage_cost"),
+        (lambda: sop.eoq_with_backorders(8, 0.2, 0, 1300), "backorder_cost"),
+        (lambda: sop.fill_rate(10, 0, 5), "order_quantity"),
+        (lambda: sop.lead_time_demand_sd(10, -1), "lead_time"),
+        (lambda: sop.simulate_inventory_policy(pd.Series([1.0, 2.0]), policy="magic"), "policy"),
         (
             lambda: sop.eoq_quantity_discounts(49, 0.2, 5000, pd.DataFrame({"price": [1]})),
             "min_quantity",

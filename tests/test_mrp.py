@@ -34,6 +34,15 @@ def test_silver_meal_on_example_3_9_stops_when_average_cost_rises():
     assert sop.silver_meal([90, 120, 80, 70], 500, 2).tolist() == [290, 0, 0, 70]
 
 
+def test_silver_meal_nahmias_machine_shop_computer_casings_lots_48_47_20():
+    """Silver-Meal example of Nahmias, Production and Operations Analysis, ch. 7 (machine
+    shop, computer casings): r = (18, 30, 42, 5, 20), h = 2 per case-week, K = 80.
+    Published: C(1) = 80, C(2) = 70, C(3) = 102.67 -> y1 = 48; then C(2) = 45,
+    C(3) = 56.67 -> y3 = 47; y5 = 20 (as reproduced at solutioninn.com, "3.2 The
+    Silver-Meal heuristic")."""
+    assert sop.silver_meal([18, 30, 42, 5, 20], 80, 2).tolist() == [48, 0, 47, 0, 20]
+
+
 def test_wagner_whitin_is_never_beaten_by_the_heuristics():
     rng = np.random.default_rng(3)
     for _ in range(20):
@@ -49,6 +58,31 @@ def test_fixed_and_periodic_order_quantity_cover_requirements():
     assert (np.cumsum(foq) >= np.cumsum(req)).all()
     poq = sop.periodic_order_quantity(req, 3)
     assert poq.tolist() == [55, 0, 0, 50, 0, 0]
+
+
+def test_stevenson_industrial_pumps_master_schedule_pab_41_in_week_3_and_atp_11_in_week_1():
+    """Stevenson, Operations Management (14th ed.), ch. 11 "Aggregate planning and master
+    scheduling", industrial pumps example (Figures 11.10-11.11): 64 pumps on hand,
+    forecast 30/week in June and 40/week in July, committed orders 33, 20, 10, 4, 2,
+    lot size 70 whenever the projected on hand would go negative. Published: production
+    in weeks 3, 5, 7 and 8; the week-3 lot covers a shortfall of 29 and leaves 41;
+    ATP in week 1 = 64 + 0 - (33 + 20) = 11. Checked against the book's text as quoted
+    at https://fliphtml5.com/cviyu/vkrs/OPERAT%7E1/519/ (p. 490) and studymode's summary of it."""
+    forecast = [30] * 4 + [40] * 4
+    orders = [33, 20, 10, 4, 2, 0, 0, 0]
+    # the MPS rule "a lot of 70 when projected on hand would go negative" is a
+    # fixed-order-quantity MRP record with zero lead time on max(forecast, orders)
+    mps = sop.mrp_record(
+        np.maximum(forecast, orders),
+        on_hand=64,
+        lot_rule="fixed_order_quantity",
+        order_quantity=70,
+    )["planned_receipts"]
+    assert [t for t, q in mps.items() if q > 0] == [3, 5, 7, 8]
+    rec = sop.master_schedule_record(forecast, orders, mps, on_hand=64)
+    assert rec.loc[3, "projected_available"] == 41
+    assert rec.loc[2, "projected_available"] - 30 == -29  # the shortfall the lot covers
+    assert rec.loc[1, "atp"] == 11
 
 
 def test_master_schedule_pab_and_atp_derived_by_hand():
@@ -150,6 +184,14 @@ def test_low_level_code_is_the_deepest_level_of_a_shared_component():
         ),
         (lambda: sop.master_schedule_record([1], [1, 2], [0], 0), "same length"),
         (lambda: sop.lot_sizing_cost([10, 10], [5, 0], 1, 1), "short in period 1"),
+        (
+            lambda: sop.master_schedule_record([1, 1], [1, 1], [0, 0], 5, demand_time_fence=3),
+            "fence",
+        ),
+        (lambda: sop.master_schedule_record([1], [1], [0], -5), "on_hand"),
+        (lambda: sop.periodic_order_quantity([1, 2], 0), "periods"),
+        (lambda: sop.silver_meal([1, 2], 100, -1), "holding_cost"),
+        (lambda: sop.mrp_record([1, 2], lot_rule="fixed_order_quantity"), "order_quantity"),
     ],
 )
 def test_bad_input_raises_value_error_that_says_what_to_fix(call, message):

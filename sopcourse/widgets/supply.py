@@ -1,7 +1,8 @@
 """Explorer for Module 4: the service-level / inventory trade-off of an (s, Q) policy.
 
 A thin ipywidgets wrapper around :func:`sopcourse.inventory.service_inventory_tradeoff`
-and :func:`sopcourse.inventory.plot_service_tradeoff` (both tested directly).
+and :func:`sopcourse.inventory.plot_service_tradeoff` (both tested directly). The figure
+is drawn once; a slider move recomputes the table and only moves the lines.
 """
 
 from __future__ import annotations
@@ -10,7 +11,60 @@ import io
 
 from ..inventory import plot_service_tradeoff, service_inventory_tradeoff
 
-__all__ = ["service_level_explorer"]
+__all__ = ["service_level_explorer", "TradeoffChart"]
+
+
+class TradeoffChart:
+    """The explorer's chart: drawn once, then updated in place and rendered to PNG.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`~sopcourse.inventory.service_inventory_tradeoff` table.
+    service_level : float
+        The cycle service level to highlight [alpha].
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("agg")
+    >>> chart = TradeoffChart(service_inventory_tradeoff(100, 30, 4, 400, 2.0), 0.95)
+    >>> png = chart.update(service_inventory_tradeoff(100, 40, 4, 400, 2.0), 0.9)
+    >>> png[:4] == b"\\x89PNG", float(round(chart.ax.get_lines()[2].get_xdata()[0], 1))
+    (True, 89.8)
+    >>> chart.close()
+    """
+
+    def __init__(self, table, service_level: float):
+        import matplotlib.pyplot as plt
+
+        self.fig, self.ax = plt.subplots(figsize=(7, 3.5))
+        plot_service_tradeoff(table, highlight=service_level, ax=self.ax)
+        # lay the figure out once (course style: constrained layout), then freeze it:
+        # re-running the layout and a tight bounding box on every update doubles its time
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+
+    def update(self, table, service_level: float) -> bytes:
+        """Move the curves and the highlighted point; return the chart as PNG bytes."""
+        csl, fill, marker = self.ax.get_lines()[:3]
+        csl.set_data(100 * table["service_level"], table["safety_stock"])
+        fill.set_data(100 * table["fill_rate"], table["safety_stock"])
+        row = table.iloc[(table["service_level"] - service_level).abs().argmin()]
+        marker.set_data([100 * row["service_level"]], [row["safety_stock"]])
+        note = self.ax.texts[0]
+        note.xy = (100 * row["service_level"], row["safety_stock"])
+        note.set_text(f"{row['service_level']:.1%} CSL: {row['safety_stock']:.0f} units")
+        self.ax.relim()
+        self.ax.autoscale_view()
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png", dpi=80, bbox_inches=None)
+        return buffer.getvalue()
+
+    def close(self) -> None:
+        import matplotlib.pyplot as plt
+
+        plt.close(self.fig)
 
 
 def service_level_explorer(
@@ -54,7 +108,6 @@ def service_level_explorer(
     3
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
 
     level = w.FloatSlider(
         value=service_level, min=0.5, max=0.995, step=0.005, description="CSL", readout_format=".1%"
@@ -70,40 +123,30 @@ def service_level_explorer(
         value=lead_time, min=0.5, max=max(3 * lead_time, 2), step=0.5, description="L"
     )
     summary = w.HTML()
-    chart = w.Image(format="png")
+    image = w.Image(format="png")
+
+    def tables():
+        args = (demand_mean, demand_sd, lead.value, quantity.value, holding_cost)
+        curve = service_inventory_tradeoff(*args, lead_time_sd=lead_time_sd)
+        point = service_inventory_tradeoff(
+            *args, service_levels=[level.value], lead_time_sd=lead_time_sd
+        ).iloc[0]
+        return curve, point
+
+    curve, _ = tables()
+    chart = TradeoffChart(curve, level.value)
 
     def redraw(*_):
-        table = service_inventory_tradeoff(
-            demand_mean,
-            demand_sd,
-            lead.value,
-            quantity.value,
-            holding_cost,
-            lead_time_sd=lead_time_sd,
-        )
-        point = service_inventory_tradeoff(
-            demand_mean,
-            demand_sd,
-            lead.value,
-            quantity.value,
-            holding_cost,
-            service_levels=[level.value],
-            lead_time_sd=lead_time_sd,
-        ).iloc[0]
+        curve, point = tables()
         summary.value = (
             f"Safety stock <b>{point['safety_stock']:.0f} {units}</b> &middot; fill rate "
             f"<b>{point['fill_rate']:.2%}</b> &middot; average inventory "
             f"<b>{point['average_inventory']:.0f} {units}</b> &middot; holding cost "
             f"<b>{point['holding_cost']:,.0f}</b> per period"
         )
-        fig, ax = plt.subplots(figsize=(7, 3.5))
-        plot_service_tradeoff(table, highlight=level.value, ax=ax)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-        plt.close(fig)
-        chart.value = buffer.getvalue()
+        image.value = chart.update(curve, level.value)
 
     for s in (level, quantity, lead):
         s.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([level, quantity, lead]), summary, chart])
+    return w.VBox([w.HBox([level, quantity, lead]), summary, image])
