@@ -380,7 +380,7 @@ CUSTOMER_NAMES = {
 }
 STAGE_PROB = {"prospect": 0.10, "qualify": 0.25, "propose": 0.50, "negotiate": 0.75, "commit": 0.90}
 # True win rates: calibrated early, optimistic in late stages (planted).
-STAGE_TRUE = {"prospect": 0.09, "qualify": 0.24, "propose": 0.36, "negotiate": 0.52, "commit": 0.78}
+STAGE_TRUE = {"prospect": 0.09, "qualify": 0.24, "propose": 0.35, "negotiate": 0.5, "commit": 0.72}
 
 
 def _customer_code(region: str, k: int) -> str:
@@ -526,17 +526,22 @@ class _Gen:
             prob = np.full(T, s[6])
             if s[0] == "BAT-500":
                 prob = np.clip(s[6] * (t - s[7]) / 30, 0.12, s[6])
-            occurs = (rng.random(T) < prob) & (t >= s[7])
-            size = np.maximum(1, np.round(rng.gamma(2.0, s[5] / 2.0, T)))
-            # An ordering month goes to one or two markets.
-            first = rng.integers(0, 4, T)
-            second = rng.integers(0, 4, T)
-            split = rng.uniform(0.3, 0.7, T)
-            two = rng.random(T) < 0.4
+            eligible = np.flatnonzero(t >= s[7])
+            weight = prob[eligible]
+            n_occ = int(np.clip(rng.binomial(len(eligible), weight.mean()), 8, len(eligible) // 2))
+            months = np.sort(rng.choice(eligible, n_occ, replace=False, p=weight / weight.sum()))
+            size = np.maximum(1, np.round(rng.gamma(2.0, s[5] / 2.0, n_occ)))
+            # An ordering month goes to one or two markets; every market orders at least once.
+            first = rng.integers(0, R, n_occ)
+            first[rng.choice(n_occ, R, replace=False)] = rng.permutation(R)
+            second = rng.integers(0, R, n_occ)
+            two = (rng.random(n_occ) < 0.4) & (size >= 2)
+            a = np.where(
+                two, np.clip(np.round(size * rng.uniform(0.3, 0.7, n_occ)), 1, size - 1), size
+            )
             units = np.zeros((R, T))
-            a = np.where(two, np.round(size * split), size)
-            units[first, t] += a * occurs
-            units[second, t] += np.where(two, size - a, 0) * occurs
+            units[first, months] += a
+            units[second, months] += np.where(two, size - a, 0)
             ordered[i] = units.astype(int)
         on = self.on_sale()[:, :T]
         ordered = ordered * on[:, None, :]
@@ -612,6 +617,8 @@ def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
 
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer, not {seed!r}.")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 (the standard data) or a positive integer, not {seed}.")
     g = _Gen(int(seed))
     g.demand()
     g.draw_sales()

@@ -15,12 +15,21 @@ import pandas as pd
 
 from .schema import SCHEMA
 
-__all__ = ["Company", "load_company", "data_dir", "SEED_ENV", "write_tables", "coerce_table"]
+__all__ = [
+    "Company",
+    "load_company",
+    "package_data_dir",
+    "data_dir",
+    "SEED_ENV",
+    "write_tables",
+    "read_table",
+    "coerce_table",
+]
 
 SEED_ENV = "SOPCOURSE_DATA_SEED"
 
 
-def data_dir() -> Path:
+def package_data_dir() -> Path:
     """The folder of the committed CSV files (``datasets/`` next to the package).
 
     Raises
@@ -30,7 +39,7 @@ def data_dir() -> Path:
 
     Examples
     --------
-    >>> data_dir().name
+    >>> package_data_dir().name
     'datasets'
     """
     import sopcourse
@@ -190,7 +199,14 @@ def write_tables(tables: dict[str, pd.DataFrame], folder) -> list[Path]:
 
 
 def read_table(name: str, folder) -> pd.DataFrame:
-    """Read one CSV of the schema from ``folder`` and type it (no validation)."""
+    """Read one CSV of the schema from ``folder`` and type it (no validation: see
+    :func:`sopcourse.datasets.validate_data`).
+
+    Examples
+    --------
+    >>> read_table("plants", package_data_dir())["plant"].tolist()
+    ['P1', 'P2']
+    """
     path = Path(folder) / SCHEMA[name].file
     df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     return coerce_table(name, df)
@@ -255,12 +271,14 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
         raise ValueError(f"seed must be an integer (0 = the standard data), not {seed!r}.")
     seed = int(seed)
     if seed == 0:
-        folder = globals()["data_dir"]()
+        folder = package_data_dir()
         tables = {n: read_table(n, folder) for n in SCHEMA}
         return Company(**tables, seed=0, source=str(folder))
     from .generate import generate
 
     return Company(**generate(seed), seed=seed, source="generated in memory")
 
+
+data_dir = package_data_dir  # short alias: ``sopcourse.datasets.data_dir()``
 
 assert [f.name for f in fields(Company)][: len(SCHEMA)] == list(SCHEMA)

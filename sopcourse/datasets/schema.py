@@ -691,10 +691,20 @@ _BLOCKS = {
 
 
 def update_readme(path) -> bool:
-    """Rewrite the generated blocks of ``datasets/README.md`` (between the ``<!-- BEGIN
+    r"""Rewrite the generated blocks of ``datasets/README.md`` (between the ``<!-- BEGIN
     NAME ... -->`` and ``<!-- END NAME -->`` markers); return True if the file changed.
 
     Run ``python -m sopcourse.datasets.schema`` after changing the schema.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     readme = pathlib.Path(d) / "README.md"
+    ...     _ = readme.write_text("<!-- BEGIN DATA DICTIONARY -->\nold\n<!-- END DATA DICTIONARY -->\n"
+    ...                           "<!-- BEGIN JOIN DIAGRAM -->\n<!-- END JOIN DIAGRAM -->\n")
+    ...     update_readme(readme), "### sales" in readme.read_text()
+    (True, True)
     """
     from pathlib import Path
 

@@ -85,9 +85,6 @@ class ValidationReport:
 
 
 # ----------------------------------------------------------------------------- helpers
-_INT = re.compile(r"^[+-]?\d+$")
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _BOOL = {"0", "1"}
 
@@ -207,7 +204,8 @@ class _Checker:
         typed = None
         if col.dtype in ("int", "float", "money"):
             if col.dtype == "int":
-                bad = present & ~s.str.match(_INT)
+                num = pd.to_numeric(s.where(present), errors="coerce")
+                bad = present & (num.isna() | (num != np.floor(num.fillna(0))))
                 what = "a whole number"
             else:
                 num = pd.to_numeric(s.where(present), errors="coerce")
@@ -240,7 +238,8 @@ class _Checker:
                     )
                     ok = False
         elif col.dtype == "month":
-            bad = present & ~s.str.match(_MONTH)
+            parsed = pd.to_datetime(s.where(present), format="%Y-%m", errors="coerce")
+            bad = present & parsed.isna()
             if bad.any():
                 daily = bad & s.str.match(_DATE_LIKE)
                 if daily.any():
@@ -260,13 +259,10 @@ class _Checker:
                         f"{_example(s, other)} is not a month; write YYYY-MM, e.g. 2024-03.",
                     )
                 ok = False
-            typed = pd.Series(pd.NaT, index=idx, dtype="period[M]")
-            good = present & ~bad
-            if good.any():
-                typed[good] = pd.to_datetime(s[good], format="%Y-%m").dt.to_period("M")
+            typed = parsed.dt.to_period("M")
         elif col.dtype == "date":
             parsed = pd.to_datetime(s.where(present), format="%Y-%m-%d", errors="coerce")
-            bad = present & (~s.str.match(_DATE) | parsed.isna())
+            bad = present & parsed.isna()
             if bad.any():
                 self.add(
                     f,
@@ -442,12 +438,8 @@ def _rules(ck: _Checker) -> None:
         "forecast_snapshots",
         ["snapshot_month", "target_month", "lag"],
         lambda x: pd.Series(
-            [
-                (tm - sm).n != lag
-                for sm, tm, lag in zip(
-                    x["snapshot_month"], x["target_month"], x["lag"], strict=True
-                )
-            ]
+            pd.PeriodIndex(x["target_month"]).asi8 - pd.PeriodIndex(x["snapshot_month"]).asi8
+            != x["lag"].to_numpy(),
         ),
         "lag",
         "lag is not target_month - snapshot_month (in months).",
