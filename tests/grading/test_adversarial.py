@@ -11,9 +11,8 @@ import copy
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
+import time
 
 import pytest
 
@@ -380,15 +379,13 @@ def _spellings(x):
     return {s for s in out if len(s.replace(",", "").replace(".", "").lstrip("-0")) >= 3}
 
 
-def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded):
+def test_feedback_never_shows_hidden_test_code_or_expected_answers(graded, sandbox):
     from sopcourse.grading.grade import expected_answers
-    from sopcourse.grading.sandbox import Sandbox
     from sopcourse.grading.source import parse_assignment
 
     a = parse_assignment(DEMO)
     hidden_code = [code for q in a.questions.values() for code, _ in q.hidden]
-    with Sandbox() as sandbox:  # the expected answers exactly as the grader computed them
-        expected = expected_answers(a, sandbox, SEED)
+    expected = expected_answers(a, sandbox, SEED)  # exactly as the grader computes them
     numbers = [x for answers in expected.values() for v in answers.values() for x in _numbers(v)]
     assert len(numbers) >= 9  # q1 total, q2 three families, q4 objective, plan, model data
     secrets = set().union(*(_spellings(x) for x in numbers))
@@ -430,33 +427,46 @@ def test_the_fork_bomb_is_stopped_within_its_cell(graded):
     assert q["q4"]["status"] == "correct"  # needs threads: the bomb's processes are gone
 
 
-_TREE = """
-import json, os, time
-from sopcourse.grading.sandbox import _PR_SET_CHILD_SUBREAPER, _descendants, _kill_descendants, _libc
-_libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-for _ in range(3):
-    if os.fork() == 0:
-        os.setsid()  # a new session, then orphaned: out of reach of killpg
+def _escaping_tree():
+    """In a forked child: start processes that leave their session, then kill them all."""
+    from sopcourse.grading.sandbox import (
+        _PR_SET_CHILD_SUBREAPER,
+        _descendants,
+        _kill_descendants,
+        _libc,
+    )
+
+    _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    for _ in range(3):
         if os.fork() == 0:
-            while True:
-                time.sleep(0.01)
-        os._exit(0)
-if os.fork() == 0:
-    while True:
-        time.sleep(0.01)
-time.sleep(0.5)
-before = len(_descendants(os.getpid()))
-ok = _kill_descendants(own_user=False)
-print(json.dumps([before, ok, len(_descendants(os.getpid()))]))
-"""
+            os.setsid()  # a new session, then orphaned: out of reach of killpg
+            if os.fork() == 0:
+                while True:
+                    time.sleep(0.01)
+            os._exit(0)
+    if os.fork() == 0:
+        while True:
+            time.sleep(0.01)
+    time.sleep(0.5)
+    before = len(_descendants(os.getpid()))
+    ok = _kill_descendants(own_user=False)
+    return [before, ok, len(_descendants(os.getpid()))]
 
 
 def test_every_descendant_is_killed_even_without_a_user_of_its_own():
     """The path used when the job cannot run as its own user (no namespaces, not root)."""
-    r = subprocess.run(
-        [sys.executable, "-c", _TREE], capture_output=True, text=True, timeout=60, check=True
-    )
-    before, ok, after = json.loads(r.stdout)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.write(w, json.dumps(_escaping_tree()).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r) as fh:
+        report = fh.read()
+    os.waitpid(pid, 0)
+    before, ok, after = json.loads(report)
     assert before >= 4 and ok and after == 0
 
 
