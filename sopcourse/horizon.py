@@ -516,10 +516,15 @@ def historical_proportions(
         keep = sorted(data[period].unique())[-last_periods:]
         data = data[data[period].isin(keep)]
     wide = data.pivot_table(
-        index=period, columns=[*groups, item], values=value, aggfunc="sum", fill_value=0.0
+        index=period,
+        columns=[*groups, item],
+        values=value,
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,
     ).astype(float)
     if groups:
-        parent_totals = wide.T.groupby(level=0).sum().T
+        parent_totals = wide.T.groupby(level=0, observed=True).sum().T
         denominators = parent_totals.reindex(columns=wide.columns.get_level_values(0))
         denominators.columns = wide.columns
     else:
@@ -605,7 +610,7 @@ def disaggregate_top_down(
         raise ValueError("with parent, proportions must be indexed by (parent, item).")
     shares = proportions.rename("share").reset_index()
     shares.columns = [parent, item, "share"]
-    sums = shares.groupby(parent)["share"].sum()
+    sums = shares.groupby(parent, observed=True)["share"].sum()
     if ((sums - 1).abs() > 1e-6).any():
         raise ValueError("the proportions within each parent must sum to 1.")
     unknown = set(aggregate_plan[parent]) - set(shares[parent])
@@ -649,7 +654,7 @@ def bottom_up(
     _check_values(item_plan[value], f"item_plan[{value!r}]")
     data = item_plan
     if level == "total":
-        return data.groupby(period, as_index=False)[value].sum()
+        return data.groupby(period, as_index=False, observed=True)[value].sum()
     if level not in data.columns:
         if hierarchy is None:
             raise ValueError(
@@ -660,7 +665,7 @@ def bottom_up(
         unknown = data.loc[data[level].isna(), item].unique()
         if len(unknown):
             raise ValueError(f"items {list(unknown)[:5]} are not in hierarchy; add them.")
-    return data.groupby([level, period], as_index=False)[value].sum()
+    return data.groupby([level, period], as_index=False, observed=True)[value].sum()
 
 
 def middle_out(
@@ -774,7 +779,7 @@ def planning_gap(
     )
     _require_columns(item_forecast, [item, period, value], "item_forecast")
     _check_values(item_forecast[value], f"item_forecast[{value!r}]")
-    bottom = item_forecast.groupby(item)[value].sum().astype(float)
+    bottom = item_forecast.groupby(item, observed=True)[value].sum().astype(float)
     unknown = sorted(set(bottom.index) - set(shares.index))
     if unknown:
         raise ValueError(f"items {unknown[:5]} have a forecast but no history; add their history.")

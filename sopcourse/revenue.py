@@ -686,7 +686,7 @@ def like_item_curve(
         raise ValueError(f"periods must be a whole number >= 1, got {periods!r}.")
     if not np.isfinite(launch_volume) or launch_volume < 0:
         raise ValueError("launch_volume must be a number >= 0.")
-    wide = analogs.pivot_table(index=age, columns=item, values=value, aggfunc="sum")
+    wide = analogs.pivot_table(index=age, columns=item, values=value, aggfunc="sum", observed=True)
     wide = wide.reindex(range(periods))
     short = wide.columns[wide.isna().any()].tolist()
     if short:
