@@ -193,6 +193,23 @@ def test_proportions_within_families_sum_to_one_per_family():
     assert shares.groupby(level=0).sum().to_numpy() == pytest.approx([1.0, 1.0])
 
 
+def test_categorical_families_with_unused_categories_are_ignored():
+    hist = tidy_history()
+    hist["family"] = pd.Categorical(hist["family"], categories=["road", "city", "bmx"])
+    shares = sop.historical_proportions(hist, parent="family")
+    assert set(shares.index.get_level_values(0)) == {"road", "city"}
+    plan = pd.DataFrame(
+        {
+            "family": pd.Categorical(["road", "city"], categories=["road", "city", "bmx"]),
+            "month": ["2025-01"] * 2,
+            "units": [10.0, 20.0],
+        }
+    )
+    items = sop.disaggregate_top_down(plan, shares, parent="family")
+    assert items["units"].sum() == pytest.approx(30.0)
+    assert set(sop.bottom_up(items, level="family")["family"]) == {"road", "city"}
+
+
 def test_last_periods_uses_only_the_recent_history():
     hist = tidy_history()
     recent = hist[hist["month"] >= pd.Period("2024-10", "M")]
