@@ -1199,18 +1199,19 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
     d["lost_sales_cost"] = pd.to_numeric(d["lost_sales_cost"], errors="coerce")
     if d["lost_sales_cost"].isna().any() or (d["lost_sales_cost"] < 0).any():
         raise ValueError("demand.lost_sales_cost must be zero or more numbers.")
-    pc = inputs.production_cost.groupby(["product", "plant"])["unit_cost"].first()
-    makes = list(pc.index)  # (product, plant)
+    pc = inputs.production_cost.groupby(["product", "plant"])["unit_cost"].first().to_dict()
+    makes = list(pc)  # (product, plant)
     plants_of = {}
     for p, pl in makes:
         plants_of.setdefault(p, []).append(pl)
-    hc = _series(inputs.holding_cost, "holding_cost")
+    hc = _series(inputs.holding_cost, "holding_cost").to_dict()
     lanes = inputs.lanes.copy()
     has_product_lanes = "product" in lanes.columns
     if has_product_lanes:
         lane_cost = lanes.groupby(["product", "plant", "market"])["transport_cost"].first()
     else:
         lane_cost = lanes.groupby(["plant", "market"])["transport_cost"].first()
+    lane_cost = lane_cost.to_dict()
 
     def lane(p, pl, m):
         key = (p, pl, m) if has_product_lanes else (pl, m)
@@ -1311,7 +1312,9 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
                 material_rows.append((c, t, name, cumulative))
     lp.set_objective(obj)
     res = lp.solve()
-    val = res.values
+    val = res.values.to_dict()
+    shadow = res.shadow_prices.to_dict()
+    lhs_of = res.constraint_info["lhs"].to_dict()
 
     production = pd.DataFrame(
         [(p, pl, t, val[v] + 0.0) for (p, pl, t), v in X.items()],
@@ -1338,9 +1341,9 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
         if t not in first:
             continue
         name = f"capacity[{pl},{w},{t}]"
-        if name in res.constraint_info.index:
-            load = res.constraint_info.loc[name, "lhs"]
-            price = -res.shadow_prices[name] + 0.0  # cost saved per extra hour
+        if name in lhs_of:
+            load = lhs_of[name]
+            price = -shadow[name] + 0.0  # cost saved per extra hour
         else:
             load, price = 0.0, 0.0
         cap_rows.append((pl, w, t, float(hours), float(load), price))
@@ -1356,10 +1359,7 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
         ["plant", "work_centre", "period", "hours", "load_hours", "utilisation", "shadow_price"]
     ]
     materials = pd.DataFrame(
-        [
-            (c, t, avail, res.constraint_info.loc[name, "lhs"], -res.shadow_prices[name] + 0.0)
-            for c, t, name, avail in material_rows
-        ],
+        [(c, t, avail, lhs_of[name], -shadow[name] + 0.0) for c, t, name, avail in material_rows],
         columns=["component", "period", "available", "used", "shadow_price"],
     )
     costs = {

@@ -336,11 +336,12 @@ class LinearProgram:
             )
         # HiGHS, through PuLP, reports duals of a maximisation with the opposite sign to CBC.
         flip = -1.0 if (solver == "highs" and self.sense == "max") else 1.0
-        values = pd.Series({n: _num(v.varValue) for n, v in pv.items()}, dtype=float)
+        plain = {n: _num(v.varValue) for n, v in pv.items()}  # dict: fast lookups below
+        values = pd.Series(plain, dtype=float)
         reduced = pd.Series({n: flip * _num(v.dj) for n, v in pv.items()}, dtype=float)
         duals, slacks, info = {}, {}, []
         for name, spec in self._cons.items():
-            lhs = sum(c * values[v] for v, c in spec["terms"].items())
+            lhs = sum(c * plain[v] for v, c in spec["terms"].items())
             con = prob.get_constraint_by_name(pc[name])
             duals[name] = flip * _num(con.pi)
             if spec["sense"] == "<=":
