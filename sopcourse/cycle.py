@@ -1,0 +1,1236 @@
+"""One monthly S&OP cycle, end to end, and its management review pack as one HTML file.
+
+``sopcourse cycle [DATA_DIR] --out review.html [--month YYYY-MM] [--seed N]`` runs the
+five steps of the monthly S&OP process (the calendar of Module 1) on a data folder
+(Tallridge Cycles by default, or your own folder that passes ``sopcourse data validate``)
+and writes the review pack: tables as HTML, charts as embedded PNG images, no external
+links or scripts, so it opens offline in any browser.
+
+=====  ===============================  ===============================================
+step   what                             package functions it calls
+=====  ===============================  ===============================================
+1      data gathering                   :func:`sopcourse.load_company` (validates a folder)
+2      demand review                    :func:`sopcourse.forecast_all`, :func:`~sopcourse.mae`,
+                                        :func:`sopcourse.inverse_mae_weights`,
+                                        :func:`sopcourse.consensus_forecast`
+3      supply review                    :func:`sopcourse.planning_inputs_from_company`,
+                                        :func:`sopcourse.balancing_plan`
+4      pre-S&OP financial               :func:`sopcourse.revenue_plan`,
+       reconciliation                   :func:`sopcourse.weighted_pipeline`,
+                                        :func:`sopcourse.gap_to_goal`
+5      executive review                 :func:`sopcourse.management_review`
+=====  ===============================  ===============================================
+
+Conventions: monthly buckets; units are units (bicycles, parts); money in the data's
+currency (EUR for Tallridge); forecast error = forecast - actual. The **planning month**
+(``month``) is the first month of the plan; the history is every month before it.
+
+The consensus has two inputs for the future: the statistical forecast of every SKU-market
+series (``forecast_all`` on ``sales.ordered_units``, the unconstrained demand) and the
+current commercial plan (``sales_plan`` version ``sop``, which knows the planned
+promotions, launches and phase-outs). Their weights are inverse MAE (Module 3):
+:math:`w_i = (1/\\text{MAE}_i) / \\sum_j 1/\\text{MAE}_j`, with the MAE of the
+``statistical`` and of the agreed ``consensus`` columns of ``forecast_snapshots`` over
+the last 12 target months before the planning month (lags 1-3), against the ordered
+units. Products with no history (launches) take the plan; months the plan does not cover
+take the statistical forecast; forecasts after a product's end of life are 0.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CYCLE_STEPS", "CycleResult", "run_cycle", "register_cli"]
+
+#: The five steps of the monthly cycle, in order.
+CYCLE_STEPS = (
+    "data gathering",
+    "demand review",
+    "supply review",
+    "financial reconciliation",
+    "executive review",
+)
+_SECTION_IDS = {
+    "data gathering": "data-gathering",
+    "demand review": "demand-review",
+    "supply review": "supply-review",
+    "financial reconciliation": "financial-reconciliation",
+    "executive review": "executive-review",
+}
+_SUPPLY_TABLES = (
+    "products",
+    "routings",
+    "work_centres",
+    "sales_plan",
+    "lanes",
+    "inventory",
+    "planning_costs",
+    "bom",
+    "items",
+)
+_CALIBRATION_MONTHS = 12
+
+
+@dataclass(repr=False)
+class CycleResult:
+    """Everything one S&OP cycle produced (tidy tables), and its review pack.
+
+    Attributes
+    ----------
+    month : pandas.Period
+        The planning month (first month of the plan).
+    periods : list of str
+        The plan's months, ``'YYYY-MM'``.
+    source : str
+        Where the data came from.
+    statistical : DataFrame
+        ``forecast_all`` output: ``sku``, ``region``, ``month``, ``forecast``, ``method``,
+        ``demand_class``.
+    weights, inputs_mae : Series
+        Consensus weight and past MAE (units) of each input.
+    consensus : DataFrame
+        ``sku``, ``region``, ``family``, ``month``, ``statistical``, ``plan``,
+        ``consensus`` (whole units), ``price``, ``basis`` (which inputs made it).
+    planning_inputs, plan : PlanningInputs, BalancingPlan or None
+        The supply review's LP data and solution (None when the data has no supply tables).
+    component_supply : DataFrame or None
+        Purchased components the LP limits: ``component``, ``period``, ``quantity``.
+    financial_plan : DataFrame
+        By month: ``units``, ``revenue``, ``cost_of_goods``, ``gross_margin``,
+        ``gross_margin_pct`` of the supply-constrained plan, and the ``budget_revenue``,
+        ``budget_gross_margin`` of the same months (NaN where there is no budget).
+    gap : Series or None
+        :func:`sopcourse.gap_to_goal` for the planning month's year (revenue).
+    targets : Series
+        For the planning month's year: ``year``, ``revenue_target``, ``plan_revenue``
+        (actual revenue before the planning month + the plan's), ``weighted_pipeline``,
+        ``revenue_gap`` (target - plan - pipeline, as :attr:`gap`),
+        ``revenue_gap_without_pipeline``, ``gross_margin_target`` (revenue-weighted),
+        ``plan_gross_margin_pct`` and ``months_in_plan`` (empty without targets).
+    review : dict or None
+        :func:`sopcourse.management_review` of ``review_year``.
+    review_year : int or None
+        The last complete calendar year before the planning month.
+    decisions : DataFrame
+        ``topic``, ``finding``, ``decision to take``: the page of decisions.
+    notes : list of str
+        What was simplified or skipped, and why.
+    timings : Series
+        Seconds per step.
+    """
+
+    month: pd.Period
+    periods: list
+    source: str
+    statistical: pd.DataFrame
+    weights: pd.Series
+    inputs_mae: pd.Series
+    consensus: pd.DataFrame
+    planning_inputs: object | None
+    plan: object | None
+    component_supply: pd.DataFrame | None
+    financial_plan: pd.DataFrame
+    gap: pd.Series | None
+    targets: pd.Series
+    review: dict | None
+    review_year: int | None
+    decisions: pd.DataFrame
+    notes: list = field(default_factory=list)
+    timings: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    history: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+
+    def __repr__(self) -> str:
+        return (
+            f"CycleResult(month={self.month}, periods={self.periods[0]}..{self.periods[-1]}, "
+            f"series={self.consensus.groupby(['sku', 'region']).ngroups}, "
+            f"decisions={len(self.decisions)}, seconds={self.timings.sum():.1f})"
+        )
+
+    def to_html(self) -> str:
+        """The management review pack: one self-contained HTML page (no external links)."""
+        return _render_html(self)
+
+    def write(self, path) -> Path:
+        """Write :meth:`to_html` to ``path`` atomically (a temporary file in the same
+        folder, renamed at the end: an existing file is replaced only on success)."""
+        return _write_atomic(Path(path), self.to_html())
+
+
+# --------------------------------------------------------------------------- helpers
+def _month(value) -> pd.Period:
+    text = str(value).strip()
+    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
+        raise ValueError(f"month must be written 'YYYY-MM' (e.g. 2026-01); got {value!r}.")
+    try:
+        return pd.Period(text, freq="M")
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"month must be written 'YYYY-MM' (e.g. 2026-01); got {value!r}."
+        ) from None
+
+
+def _missing(company, names) -> list[str]:
+    return [n for n in names if getattr(company, n, None) is None]
+
+
+def _load(company_or_dir, seed):
+    from .datasets import Company, load_company
+
+    if isinstance(company_or_dir, Company):
+        if seed is not None:
+            raise ValueError("seed= is for the Tallridge data; a Company is already loaded.")
+        return company_or_dir
+    if company_or_dir is None:
+        return load_company(seed=0 if seed is None else seed)
+    if seed is not None:
+        raise ValueError(
+            "seed= chooses a Tallridge variant; it cannot be combined with a data folder."
+        )
+    folder = Path(company_or_dir)
+    if not folder.is_dir():
+        raise ValueError(
+            f"the data folder {folder} does not exist (or is not a folder): give the folder "
+            "that holds sales.csv, products.csv, regions.csv ..."
+        )
+    return load_company(data_dir=folder)
+
+
+def _planning_month(company, month) -> pd.Period:
+    sales = company.sales
+    last = sales["month"].max()
+    first = sales["month"].min()
+    if month is None:
+        return last + 1
+    m = _month(month)
+    if m > last + 1:
+        raise ValueError(
+            f"the planning month {m} is after the history ends ({last}): choose {last + 1} or "
+            "an earlier month."
+        )
+    if m <= first + 12:
+        raise ValueError(
+            f"the planning month {m} leaves less than a year of history (sales start {first}): "
+            f"choose {first + 13} or later."
+        )
+    return m
+
+
+def _net_prices(company, history: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Trailing 12-month net price by (sku, region) and by sku, and list-price fallback."""
+    recent = history[history["month"] > history["month"].max() - 12]
+    recent = recent[recent["shipped_units"] > 0]
+    by_series = (
+        recent.groupby(["sku", "region"])["revenue"].sum()
+        / recent.groupby(["sku", "region"])["shipped_units"].sum()
+    )
+    by_sku = recent.groupby("sku")["revenue"].sum() / recent.groupby("sku")["shipped_units"].sum()
+    fallback = company.products.set_index("sku")["list_price"].astype(float)
+    return by_series, by_sku, fallback
+
+
+# --------------------------------------------------------------------------- step 2
+def _consensus_weights(company, month: pd.Period, notes: list) -> tuple[pd.Series, pd.Series]:
+    from .accuracy import mae
+    from .demand import inverse_mae_weights
+
+    snaps = company.forecast_snapshots
+    if snaps is None or snaps.empty:
+        notes.append(
+            "No forecast_snapshots: the consensus weights cannot be measured, so the "
+            "statistical forecast and the plan get equal weights."
+        )
+        return pd.Series({"statistical": 0.5, "plan": 0.5}, name="weight"), pd.Series(dtype=float)
+    snaps = snaps[snaps["target_month"] < month]
+    snaps = snaps[snaps["target_month"] > month - 1 - _CALIBRATION_MONTHS]
+    actual = company.sales.groupby(["month", "sku", "region"], as_index=False)[
+        "ordered_units"
+    ].sum()
+    joined = snaps.merge(
+        actual.rename(columns={"month": "target_month"}), on=["target_month", "sku", "region"]
+    )
+    if joined.empty:
+        notes.append(
+            f"forecast_snapshots has no target months in the {_CALIBRATION_MONTHS} "
+            "months before the planning month: equal weights are used."
+        )
+        return pd.Series({"statistical": 0.5, "plan": 0.5}, name="weight"), pd.Series(dtype=float)
+    errors = pd.Series(
+        {
+            "statistical": mae(joined["ordered_units"], joined["statistical"]),
+            "plan": mae(joined["ordered_units"], joined["consensus"]),
+        },
+        name="mae",
+    )
+    return inverse_mae_weights(errors), errors
+
+
+def _demand_review(company, month, periods, families, notes):
+    from .demand import consensus_forecast
+    from .forecasting import forecast_all
+
+    products = company.products.set_index("sku")
+    history = company.sales[company.sales["month"] < month]
+    if families is not None:
+        keep = set(products.index[products["family"].astype(str).isin(families)])
+        history = history[history["sku"].isin(keep)]
+        if history.empty:
+            raise ValueError(
+                f"no sales history for the families {sorted(families)}; the data has "
+                f"{sorted(products['family'].astype(str).unique())}."
+            )
+    horizon = len(periods)
+    stat = forecast_all(history, key=["sku", "region"], horizon=horizon, value="ordered_units")
+    stat["month"] = stat["month"].astype(str)
+    eol = products["end_of_life_month"] if "end_of_life_month" in products else None
+    if eol is not None:
+        end = stat["sku"].map(eol.astype(str).where(eol.notna()))
+        after = end.notna() & (stat["month"] > end.fillna(""))
+        if after.any():
+            ended = sorted(stat.loc[after, "sku"].unique())
+            notes.append(f"Statistical forecast set to 0 after the end of life of {ended}.")
+        stat.loc[after, "forecast"] = 0.0
+
+    plan = company.sales_plan
+    if plan is not None:
+        plan = plan[(plan["version"].astype(str) == "sop")].assign(
+            month=lambda d: d["month"].astype(str)
+        )
+        plan = plan[plan["month"].isin(periods)]
+        if families is not None:
+            plan = plan[plan["sku"].map(products["family"].astype(str)).isin(families)]
+    if plan is None or plan.empty:
+        notes.append(
+            "No commercial S&OP plan (sales_plan version sop) covers the horizon: "
+            "the consensus is the statistical forecast."
+        )
+        plan = pd.DataFrame(
+            {
+                "sku": pd.Series(dtype=str),
+                "region": pd.Series(dtype=str),
+                "month": pd.Series(dtype=str),
+                "plan_units": pd.Series(dtype=float),
+                "plan_price": pd.Series(dtype=float),
+            }
+        )
+        weights = pd.Series({"statistical": 1.0}, name="weight")
+        inputs_mae = pd.Series(dtype=float, name="mae")
+    else:
+        weights, inputs_mae = _consensus_weights(company, month, notes)
+    covered = set(plan["month"])
+    table = stat[["sku", "region", "month", "forecast"]].rename(columns={"forecast": "statistical"})
+    table = table.merge(
+        plan[["sku", "region", "month", "plan_units", "plan_price"]].rename(
+            columns={"plan_units": "plan"}
+        ),
+        on=["sku", "region", "month"],
+        how="outer",
+    )
+    in_plan_month = table["month"].isin(covered)
+    table["plan"] = table["plan"].astype(float)
+    table.loc[in_plan_month & table["plan"].isna(), "plan"] = 0.0
+    both = table["statistical"].notna() & table["plan"].notna()
+    table["consensus"] = np.nan
+    table["basis"] = ""
+    if both.any():
+        table.loc[both, "consensus"] = consensus_forecast(
+            table.loc[both, ["statistical", "plan"]].astype(float), weights
+        ).to_numpy()
+        table.loc[both, "basis"] = "weighted"
+    only_plan = table["statistical"].isna()
+    table.loc[only_plan, "consensus"] = table.loc[only_plan, "plan"]
+    table.loc[only_plan, "basis"] = "plan (no history)"
+    only_stat = table["plan"].isna()
+    table.loc[only_stat, "consensus"] = table.loc[only_stat, "statistical"]
+    table.loc[only_stat, "basis"] = "statistical (no plan)"
+    if only_plan.any():
+        new = sorted(table.loc[only_plan & (table["plan"] > 0), "sku"].unique())
+        if new:
+            notes.append(f"No sales history for {new}: their consensus is the plan (launches).")
+    table["consensus"] = table["consensus"].round().clip(lower=0)
+    by_series, by_sku, fallback = _net_prices(company, history)
+    keys = pd.MultiIndex.from_frame(table[["sku", "region"]])
+    price = table["plan_price"].astype(float)
+    price = price.fillna(pd.Series(by_series.reindex(keys).to_numpy(), index=table.index))
+    price = price.fillna(table["sku"].map(by_sku)).fillna(table["sku"].map(fallback))
+    table["price"] = price.astype(float)
+    table["family"] = table["sku"].map(products["family"].astype(str))
+    table = table[
+        ["sku", "region", "family", "month", "statistical", "plan", "consensus", "price", "basis"]
+    ]
+    table = table.sort_values(["sku", "region", "month"]).reset_index(drop=True)
+    monthly = history.groupby("month")["ordered_units"].sum()
+    monthly.index = monthly.index.astype(str)
+    return stat, weights, inputs_mae, table, monthly
+
+
+# --------------------------------------------------------------------------- step 3
+def _component_supply(company, skus, consensus, periods) -> pd.DataFrame:
+    """Purchased components of the planned bikes: stock + open orders inside the lead time;
+    from the lead time on, enough to cover the whole horizon (new orders can still arrive)."""
+    bom = company.bom[company.bom["parent"].isin(skus)]
+    items = company.items.set_index("item")
+    bought = [
+        c
+        for c in sorted(bom["component"].unique())
+        if c in items.index and str(items.loc[c, "make_or_buy"]) == "buy"
+    ]
+    units = consensus.groupby("sku")["consensus"].sum()
+    stock = company.inventory.groupby("item")["on_hand"].sum()
+    receipts = company.scheduled_receipts
+    if receipts is not None:
+        receipts = receipts.assign(period=receipts["due_month"].astype(str))
+    rows = []
+    for c in bought:
+        lead = int(items.loc[c, "lead_time"])
+        need = float(
+            (
+                bom.loc[bom["component"] == c].set_index("parent")["quantity"]
+                * units.reindex(bom.loc[bom["component"] == c, "parent"]).fillna(0).values
+            ).sum()
+        )
+        due = (
+            receipts[receipts["item"] == c].groupby("period")["quantity"].sum()
+            if receipts is not None
+            else pd.Series(dtype=float)
+        )
+        for i, t in enumerate(periods):
+            if i < lead:
+                q = float(due.get(t, 0.0))
+                if i == 0:
+                    q += float(stock.get(c, 0.0)) + float(due[due.index < t].sum())
+            elif i == lead:
+                q = need  # orders placed now arrive: never short from here on
+            else:
+                q = 0.0
+            rows.append((c, t, q))
+    return pd.DataFrame(rows, columns=["component", "period", "quantity"])
+
+
+def _supply_review(company, month, periods, consensus, notes):
+    from .optimize import balancing_plan, planning_inputs_from_company
+
+    missing = _missing(company, _SUPPLY_TABLES)
+    if missing:
+        notes.append(
+            f"Supply review skipped: the data has no table(s) {missing}; the "
+            "financial plan uses the unconstrained consensus."
+        )
+        return None, None, None
+    plan_rows = consensus[consensus["consensus"] > 0]
+    cycle_plan = pd.DataFrame(
+        {
+            "version": "sop",
+            "month": pd.PeriodIndex(plan_rows["month"], freq="M"),
+            "sku": plan_rows["sku"].to_numpy(),
+            "region": plan_rows["region"].to_numpy(),
+            "plan_units": plan_rows["consensus"].astype(int).to_numpy(),
+            "plan_price": plan_rows["price"].to_numpy(),
+        }
+    )
+    planned = dataclasses.replace(company, sales_plan=cycle_plan)
+    products = company.products
+    bikes = set(products.loc[products["kind"].astype(str) == "bike", "sku"])
+    skus = sorted(set(cycle_plan["sku"]) & bikes & set(company.routings["sku"]))
+    if not skus:
+        notes.append("Supply review skipped: no planned product has a routing.")
+        return None, None, None
+    supply = _component_supply(company, skus, consensus, periods)
+    inputs = planning_inputs_from_company(
+        planned,
+        start=str(month),
+        months=len(periods),
+        component_supply=supply if not supply.empty else None,
+    )
+    # A partial cycle (a family made in one plant only): lanes from plants that make
+    # none of the planned products are dropped, as balancing_plan requires.
+    makers = set(inputs.production_cost["plant"])
+    inputs.lanes = inputs.lanes[inputs.lanes["plant"].isin(makers)].reset_index(drop=True)
+    notes.append(
+        "Supply review: bicycles only (parts and accessories are bought for resale and "
+        "assumed available); regular-time capacity; purchased components limited to stock + "
+        "open orders inside their lead time; transit time ignored (monthly buckets)."
+    )
+    return inputs, balancing_plan(inputs), supply
+
+
+# --------------------------------------------------------------------------- step 4
+def _financial_plan(company, consensus, plan, periods):
+    from .revenue import revenue_plan
+
+    units = consensus[["sku", "region", "month", "consensus", "price"]].rename(
+        columns={"consensus": "units"}
+    )
+    if plan is not None:
+        served = plan.sales.rename(
+            columns={"product": "sku", "market": "region", "period": "month"}
+        )[["sku", "region", "month", "served"]]
+        units = units.merge(served, on=["sku", "region", "month"], how="left")
+        units["units"] = units["served"].fillna(units["units"])
+        units = units.drop(columns="served")
+    units = units[units["units"] > 0]
+    costs = company.products[["sku", "standard_cost"]].astype({"standard_cost": float})
+    monthly = revenue_plan(units, None, costs, by=["month"], price="price").set_index("month")
+    monthly = monthly.reindex(periods).fillna(
+        {"units": 0, "revenue": 0, "cost_of_goods": 0, "gross_margin": 0}
+    )
+    budget = company.budget
+    if budget is not None:
+        b = budget.assign(month=budget["month"].astype(str)).set_index("month")
+        monthly["budget_revenue"] = b["revenue"].reindex(periods).astype(float)
+        monthly["budget_gross_margin"] = b["gross_margin"].reindex(periods).astype(float)
+    else:
+        monthly["budget_revenue"] = np.nan
+        monthly["budget_gross_margin"] = np.nan
+    monthly.index.name = "month"
+    return monthly, units
+
+
+def _gap_to_target(company, month, consensus, plan_units, periods, notes):
+    from .revenue import gap_to_goal, weighted_pipeline
+
+    year = month.year
+    if company.targets is None:
+        notes.append("No targets table: no gap to goal.")
+        return None, pd.Series(dtype=float)
+    t = company.targets[company.targets["year"] == year]
+    if t.empty:
+        notes.append(f"targets has no rows for {year}: no gap to goal.")
+        return None, pd.Series(dtype=float)
+    target = float(t["revenue_target"].sum())
+    gm_target = float((t["revenue_target"] * t["gross_margin_target"]).sum() / target)
+    in_year = [p for p in periods if p.startswith(f"{year}-")]
+    if in_year[-1] != f"{year}-12":
+        notes.append(
+            f"The plan ends before December {year}: the gap to the {year} target "
+            "counts only the months in the plan."
+        )
+    sales = company.sales
+    ytd = sales[(sales["month"] < month) & (sales["month"].dt.year == year)]
+    actual_revenue = float(ytd["revenue"].sum())
+    cons = consensus[consensus["month"].isin(in_year)]
+    demand_revenue = cons["consensus"] * cons["price"]
+    history_skus = set(sales.loc[sales["month"] < month, "sku"])
+    new = ~cons["sku"].isin(history_skus)
+    served = plan_units[plan_units["month"].isin(in_year)]
+    served_revenue = float((served["units"] * served["price"]).sum())
+    shortfall = served_revenue - float(demand_revenue.sum())
+    pipeline_value = 0.0
+    if company.pipeline is not None:
+        open_deals = company.pipeline[
+            (company.pipeline["status"].astype(str) == "open")
+            & (company.pipeline["expected_close_month"] >= month)
+            & (company.pipeline["expected_close_month"].dt.year == year)
+        ]
+        if not open_deals.empty:
+            pipeline_value = float(weighted_pipeline(open_deals)["weighted_amount"].sum())
+    other = {"supply_limits": shortfall}
+    if actual_revenue:
+        other = {"actual_to_date": actual_revenue, **other}
+    gap = gap_to_goal(
+        float(demand_revenue[~new].sum()),
+        pipeline_value,
+        float(demand_revenue[new].sum()),
+        target,
+        other=other,
+    )
+    cost = served["units"] * served["sku"].map(
+        company.products.set_index("sku")["standard_cost"].astype(float)
+    )
+    plan_revenue = served_revenue + actual_revenue
+    plan_margin = served_revenue - float(cost.sum())
+    if not ytd.empty:
+        ytd_cost = ytd["shipped_units"] * ytd["sku"].map(
+            company.products.set_index("sku")["standard_cost"].astype(float)
+        )
+        plan_margin += actual_revenue - float(ytd_cost.sum())
+    targets = pd.Series(
+        {
+            "year": year,
+            "revenue_target": target,
+            "plan_revenue": plan_revenue,
+            "weighted_pipeline": pipeline_value,
+            "revenue_gap": float(gap["gap"]),
+            "revenue_gap_without_pipeline": target - plan_revenue,
+            "gross_margin_target": gm_target,
+            "plan_gross_margin_pct": plan_margin / plan_revenue if plan_revenue else np.nan,
+            "months_in_plan": len(in_year),
+        }
+    )
+    return gap, targets
+
+
+# --------------------------------------------------------------------------- step 5
+def _review_year(month: pd.Period) -> int:
+    last = month - 1
+    return last.year if last.month == 12 else last.year - 1
+
+
+def _unmet_by_market(plan, inputs) -> pd.DataFrame:
+    """Demand, unmet units and the revenue they would have brought, by market."""
+    sales = plan.sales.merge(
+        inputs.demand[["product", "market", "period", "price"]],
+        on=["product", "market", "period"],
+        how="left",
+    )
+    sales["lost_revenue"] = sales["unmet"] * sales["price"].fillna(0.0)
+    return sales.groupby("market")[["demand", "served", "unmet", "lost_revenue"]].sum()
+
+
+def _decisions(plan, inputs, gap, targets, review, currency) -> pd.DataFrame:
+    rows = []
+    if plan is not None:
+        unmet = _unmet_by_market(plan, inputs)
+        unmet = unmet[unmet["unmet"] > 0.5].sort_values("unmet", ascending=False)
+        for market, r in unmet.iterrows():
+            rows.append(
+                {
+                    "topic": f"unmet demand, {market}",
+                    "finding": f"{r['unmet']:,.0f} of {r['demand']:,.0f} units cannot be "
+                    f"served ({r['unmet'] / r['demand']:.1%}), "
+                    f"{r['lost_revenue'] / 1e6:,.2f} m {currency} of revenue.",
+                    "decision to take": "accept the lost sales, or add capacity / components "
+                    "(see the bottleneck) to serve them",
+                }
+            )
+        cap = plan.capacity[plan.capacity["shadow_price"] > 1e-6]
+        if not cap.empty:
+            by_res = cap.groupby(["plant", "work_centre"]).agg(
+                months=("period", "size"),
+                first=("period", "min"),
+                last=("period", "max"),
+                shadow_price=("shadow_price", "max"),
+            )
+            top = by_res.sort_values("shadow_price", ascending=False).iloc[0]
+            plant, wc = by_res.sort_values("shadow_price", ascending=False).index[0]
+            rows.append(
+                {
+                    "topic": "bottleneck resource",
+                    "finding": f"{plant} {wc} is full in {int(top['months'])} month(s) "
+                    f"({top['first']}..{top['last']}); an extra hour is worth up to "
+                    f"{top['shadow_price']:,.0f} {currency} (shadow price).",
+                    "decision to take": "overtime, an extra shift or moving volume, if it "
+                    f"costs less than {top['shadow_price']:,.0f} {currency} per hour",
+                }
+            )
+        mat = plan.materials
+        if mat is not None and not mat.empty:
+            short = mat[mat["shadow_price"] > 1e-6]
+            if not short.empty:
+                g = short.groupby("component")["shadow_price"].max().sort_values(ascending=False)
+                rows.append(
+                    {
+                        "topic": "component shortage",
+                        "finding": f"{', '.join(g.index[:3])} limit the plan inside their "
+                        f"lead time; one more {g.index[0]} is worth {g.iloc[0]:,.0f} {currency}.",
+                        "decision to take": "expedite or allocate the short components",
+                    }
+                )
+    if gap is not None and len(targets):
+        year = int(targets["year"])
+        g = targets["revenue_gap"]
+        rows.append(
+            {
+                "topic": f"revenue vs {year} target",
+                "finding": f"plan {targets['plan_revenue'] / 1e6:,.2f} m + weighted pipeline "
+                f"{targets['weighted_pipeline'] / 1e6:,.2f} m vs target "
+                f"{targets['revenue_target'] / 1e6:,.2f} m {currency}: "
+                + (f"{g / 1e6:,.2f} m short" if g > 0 else f"{-g / 1e6:,.2f} m ahead")
+                + f" ({targets['revenue_gap_without_pipeline'] / 1e6:,.2f} m without the "
+                "pipeline).",
+                "decision to take": "close the gap (price, promotions, pipeline, new "
+                "products) or revise the target"
+                if g > 0
+                else "confirm the plan; no gap to close",
+            }
+        )
+        gm, gmt = targets["plan_gross_margin_pct"], targets["gross_margin_target"]
+        rows.append(
+            {
+                "topic": f"gross margin vs {year} target",
+                "finding": f"plan {gm:.1%} vs target {gmt:.1%}.",
+                "decision to take": "review mix and discounts" if gm < gmt else "none needed",
+            }
+        )
+    if review is not None:
+        card = review["scorecard"]
+        red = card[card["status"] == "red"]
+        for kpi, r in red.iterrows():
+            rows.append(
+                {
+                    "topic": f"KPI red: {kpi}",
+                    "finding": f"{r['actual']:.3g} against a target of {r['target']:.3g}.",
+                    "decision to take": "name an owner and a recovery date",
+                }
+            )
+        n_exc = len(review["exceptions"])
+        if n_exc:
+            rows.append(
+                {
+                    "topic": "forecast exceptions",
+                    "finding": f"{n_exc} SKU-market series outside the tracking-signal limit.",
+                    "decision to take": "review their forecast bias with the demand planner",
+                }
+            )
+    return pd.DataFrame(rows, columns=["topic", "finding", "decision to take"])
+
+
+# --------------------------------------------------------------------------- the cycle
+def run_cycle(
+    company_or_dir=None,
+    month=None,
+    *,
+    seed: int | None = None,
+    horizon: int = 18,
+    families: Sequence[str] | None = None,
+    progress: Callable[[int, int, str, float], None] | None = None,
+) -> CycleResult:
+    """Run one monthly S&OP cycle: data, demand, supply, finance, executive review.
+
+    Parameters
+    ----------
+    company_or_dir : Company, path or None
+        A loaded company (``sop.load_company()``), a data folder of your own (validated
+        first, as ``sopcourse data validate`` does), or None for Tallridge Cycles.
+    month : str, optional
+        The planning month ``'YYYY-MM'`` (default: the month after the last month of
+        sales history). The history is every month before it.
+    seed : int, optional
+        A Tallridge data variant (only with ``company_or_dir=None``).
+    horizon : int
+        :math:`H`, months planned (18 in the course: the S&OP horizon).
+    families : list of str, optional
+        Plan only these product families (a quicker, partial cycle).
+    progress : callable, optional
+        Called after each step as ``progress(step, n_steps, name, seconds)``.
+
+    Returns
+    -------
+    CycleResult
+        Every table, the decisions, the notes and the step timings; ``.to_html()`` and
+        ``.write(path)`` give the review pack.
+
+    Raises
+    ------
+    ValueError
+        A missing or invalid data folder (every problem is listed), a bad month or
+        horizon, an infeasible plan.
+
+    Examples
+    --------
+    >>> result = run_cycle(families=["city"], horizon=3)
+    >>> result.periods
+    ['2026-01', '2026-02', '2026-03']
+    >>> list(result.timings.index) == list(CYCLE_STEPS)
+    True
+    >>> "<img src=\\"data:image/png;base64," in result.to_html()
+    True
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ValueError(f"horizon must be a whole number of months, 1 or more; got {horizon!r}.")
+    if families is not None:
+        families = [str(f) for f in ([families] if isinstance(families, str) else families)]
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    clock = time.perf_counter()
+
+    def done(step: int) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[CYCLE_STEPS[step - 1]] = now - clock
+        clock = now
+        if progress is not None:
+            progress(step, len(CYCLE_STEPS), CYCLE_STEPS[step - 1], timings[CYCLE_STEPS[step - 1]])
+
+    # 1 data gathering
+    company = _load(company_or_dir, seed)
+    missing = _missing(company, ("products", "regions", "sales"))
+    if missing:
+        raise ValueError(
+            f"the data has no table(s) {missing}; the cycle needs at least "
+            "products, regions and sales."
+        )
+    m = _planning_month(company, month)
+    periods = [str(m + i) for i in range(int(horizon))]
+    done(1)
+
+    # 2 demand review
+    stat, weights, inputs_mae, consensus, history = _demand_review(
+        company, m, periods, families, notes
+    )
+    done(2)
+
+    # 3 supply review
+    inputs, plan, supply = _supply_review(company, m, periods, consensus, notes)
+    done(3)
+
+    # 4 financial reconciliation
+    financial, plan_units = _financial_plan(company, consensus, plan, periods)
+    gap, targets = _gap_to_target(company, m, consensus, plan_units, periods, notes)
+    if families is not None:
+        notes.append(
+            f"Only the families {families} are planned: budget and targets are for "
+            "the whole company, so the gaps overstate what is missing."
+        )
+    done(4)
+
+    # 5 executive review
+    from .kpi import _REVIEW_TABLES, management_review
+
+    year = _review_year(m)
+    review = None
+    absent = _missing(company, _REVIEW_TABLES)
+    if absent:
+        notes.append(f"KPI review skipped: the data has no table(s) {absent}.")
+        year = None
+    else:
+        try:
+            review = management_review(company, year=year)
+        except ValueError as exc:
+            notes.append(f"KPI review of {year} skipped: {exc}")
+            year = None
+    currency = "EUR"
+    if "currency" in company.regions.columns and company.regions["currency"].nunique() == 1:
+        currency = str(company.regions["currency"].iloc[0])
+    decisions = _decisions(plan, inputs, gap, targets, review, currency)
+    done(5)
+    return CycleResult(
+        month=m,
+        periods=periods,
+        source=company.source or "in memory",
+        statistical=stat,
+        weights=weights,
+        inputs_mae=inputs_mae,
+        consensus=consensus,
+        planning_inputs=inputs,
+        plan=plan,
+        component_supply=supply,
+        financial_plan=financial,
+        gap=gap,
+        targets=targets,
+        review=review,
+        review_year=year,
+        decisions=decisions,
+        notes=notes,
+        timings=pd.Series(timings, name="seconds"),
+        history=history,
+    )
+
+
+# --------------------------------------------------------------------------- HTML
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2em auto;
+max-width:1100px;color:#222;line-height:1.4;padding:0 1em}
+h1{color:#1f4e79}h2{color:#1f4e79;border-bottom:2px solid #1f4e79;padding-bottom:.2em;
+margin-top:2em}h3{color:#333}
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#eef3f8}td:first-child,th:first-child{text-align:left}
+table.decisions td{text-align:left}
+img{max-width:100%;height:auto;border:1px solid #eee}
+.note{color:#555;font-size:.9em}.red{color:#b03a48;font-weight:bold}
+.amber{color:#e07b39;font-weight:bold}.green{color:#2e8b57;font-weight:bold}
+nav a{margin-right:1em}
+"""
+
+
+def _table(df: pd.DataFrame, *, index: bool = True, classes: str = "", floatfmt="{:,.0f}") -> str:
+    def fmt(v):
+        if isinstance(v, (float, np.floating)):
+            return "" if np.isnan(v) else floatfmt.format(v)
+        return str(v)
+
+    return df.to_html(
+        index=index, classes=classes or None, border=0, float_format=fmt, na_rep="", escape=True
+    )
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="chart">'
+
+
+def _figure(width=10, height=4):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _month_axis(ax, n_months: int) -> None:
+    import matplotlib.dates as mdates
+
+    step = max(1, int(np.ceil(n_months / 8)))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+
+
+def _chart_demand(r: CycleResult) -> str:
+    fig = _figure()
+    ax = fig.subplots()
+    hist = r.history.iloc[-36:]
+    x_hist = pd.PeriodIndex(hist.index, freq="M").to_timestamp()
+    ax.plot(x_hist, hist.to_numpy(), color="black", label="ordered units (history)")
+    total = r.consensus.groupby("month")[["statistical", "plan", "consensus"]].sum(min_count=1)
+    x = pd.PeriodIndex(total.index, freq="M").to_timestamp()
+    ax.plot(x, total["statistical"], "--", color="#8c8c8c", label="statistical forecast")
+    if total["plan"].notna().any():
+        ax.plot(x, total["plan"], ":", color="#e07b39", label="commercial plan")
+    ax.plot(x, total["consensus"], color="#1f4e79", linewidth=2, label="consensus")
+    ax.set_ylabel("units per month")
+    ax.set_xlabel("month")
+    _month_axis(ax, len(hist) + len(total))
+    ax.legend()
+    return _png(fig)
+
+
+def _chart_supply(r: CycleResult) -> str:
+    fig = _figure(10, 4.5)
+    ax1, ax2 = fig.subplots(1, 2)
+    s = r.plan.summary()
+    x = pd.PeriodIndex(s.index, freq="M").to_timestamp()
+    ax1.bar(x, s["served"], width=20, color="#1f4e79", label="served")
+    ax1.bar(x, s["unmet"], width=20, bottom=s["served"], color="#b03a48", label="unmet")
+    ax1.plot(x, s["production"], color="#e07b39", marker=".", label="production")
+    ax1.set_ylabel("units per month")
+    ax1.set_xlabel("month")
+    _month_axis(ax1, len(s))
+    ax1.legend()
+    cap = r.plan.capacity
+    util = cap.groupby(["plant", "work_centre"])["utilisation"].max().sort_values()
+    ax2.barh([f"{p} {w}" for p, w in util.index], 100 * util.to_numpy(), color="#8c8c8c")
+    ax2.axvline(100, color="#b03a48", linestyle="--", linewidth=1)
+    ax2.set_xlabel("highest monthly utilisation (% of available hours)")
+    return _png(fig)
+
+
+def _chart_finance(r: CycleResult) -> str:
+    from .revenue import plot_gap_to_goal
+
+    fig = _figure(11, 4.2)
+    ax1, ax2 = fig.subplots(1, 2)
+    f = r.financial_plan
+    x = pd.PeriodIndex(f.index, freq="M").to_timestamp()
+    ax1.plot(x, f["revenue"] / 1e6, color="#1f4e79", marker=".", label="plan revenue")
+    if f["budget_revenue"].notna().any():
+        ax1.plot(x, f["budget_revenue"] / 1e6, "--", color="#8c8c8c", label="budget revenue")
+    ax1.set_ylabel("revenue (million per month)")
+    ax1.set_xlabel("month")
+    _month_axis(ax1, len(f))
+    ax1.legend()
+    if r.gap is not None:
+        g = r.gap / 1e6
+        plot_gap_to_goal(g, units="million", ymin=0.0, ax=ax2)
+        for label in ax2.get_xticklabels():
+            label.set_fontsize(7)
+    else:
+        ax2.set_axis_off()
+    return _png(fig)
+
+
+def _chart_review(r: CycleResult) -> str:
+    from matplotlib.figure import Figure
+
+    from .kpi import plot_management_review
+
+    fig = Figure(figsize=(12, 7.5), layout="constrained")
+    plot_management_review(r.review, fig=fig)
+    return _png(fig)
+
+
+def _status(value: str) -> str:
+    return f'<span class="{html.escape(value)}">{html.escape(value)}</span>'
+
+
+def _render_html(r: CycleResult) -> str:
+    from matplotlib import style
+
+    from .plotting import COLORS  # noqa: F401 - the charts use the course colours
+
+    style_path = Path(__file__).with_name("course.mplstyle")
+    with style.context(str(style_path)):
+        charts = {
+            "demand": _chart_demand(r),
+            "supply": _chart_supply(r) if r.plan is not None else "",
+            "finance": _chart_finance(r),
+            "review": _chart_review(r) if r.review is not None else "",
+        }
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>S&amp;OP management review {r.month}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>S&amp;OP management review, planning month {r.month}</h1>",
+        f"<p>Data: {esc(r.source)}. Plan horizon {r.periods[0]}..{r.periods[-1]} "
+        f"({len(r.periods)} months). Generated by <code>sopcourse cycle</code> in "
+        f"{r.timings.sum():.1f} s.</p>",
+        "<nav>"
+        + "".join(f'<a href="#{_SECTION_IDS[s]}">{s.capitalize()}</a>' for s in CYCLE_STEPS)
+        + "</nav>",
+        '<h2 id="decisions">Decisions to take</h2>',
+        _table(r.decisions, index=False, classes="decisions")
+        if len(r.decisions)
+        else "<p>No decision needed: demand is served, no KPI is red, the plan meets target.</p>",
+    ]
+    # 1 data
+    parts += [
+        f'<h2 id="{_SECTION_IDS["data gathering"]}">1. Data gathering</h2>',
+        f"<p>History: {esc(str(r.history.index.min()))}..{esc(str(r.history.index.max()))} "
+        f"({len(r.history)} months), {r.statistical.groupby(['sku', 'region']).ngroups} "
+        "SKU-market series with history. The data passed the schema checks of "
+        "<code>sopcourse data validate</code>.</p>",
+    ]
+    # 2 demand
+    methods = r.statistical.drop_duplicates(["sku", "region"])["method"].value_counts()
+    weights = pd.DataFrame({"past MAE (units)": r.inputs_mae, "weight": r.weights}).rename_axis(
+        "input"
+    )
+    by_family = (
+        r.consensus.groupby("family")[["statistical", "plan", "consensus"]]
+        .sum(min_count=1)
+        .assign(
+            revenue=r.consensus.assign(v=r.consensus["consensus"] * r.consensus["price"])
+            .groupby("family")["v"]
+            .sum()
+        )
+    )
+    parts += [
+        f'<h2 id="{_SECTION_IDS["demand review"]}">2. Demand review</h2>',
+        "<p>The statistical forecast of every SKU-market series (method chosen by AICc; "
+        "SBA for intermittent series) is combined with the commercial plan, each weighted "
+        "by the inverse of its past MAE in the forecast snapshots (error = forecast - "
+        "actual).</p>",
+        _table(weights.reset_index(), index=False, floatfmt="{:,.3f}"),
+        "<p>Methods chosen: "
+        + ", ".join(f"{esc(str(k))} {v}" for k, v in methods.items())
+        + ".</p>",
+        "<p>Look at where the consensus leaves the statistical line: that is the "
+        "commercial knowledge (promotions, launches, phase-outs) the history cannot see.</p>",
+        charts["demand"],
+        "<h3>Consensus over the horizon, by family (units; revenue at planned prices)</h3>",
+        _table(by_family.reset_index(), index=False),
+    ]
+    # 3 supply
+    parts.append(f'<h2 id="{_SECTION_IDS["supply review"]}">3. Supply review</h2>')
+    if r.plan is not None:
+        s = r.plan.summary()
+        total = pd.DataFrame(
+            {
+                "demand": [s["demand"].sum()],
+                "planned production": [r.plan.production["quantity"].sum()],
+                "served": [s["served"].sum()],
+                "unmet": [s["unmet"].sum()],
+                "fill rate": [f"{r.plan.fill_rate:.1%}"],
+                "total cost": [r.plan.total_cost],
+            }
+        )
+        by_market = _unmet_by_market(r.plan, r.planning_inputs)
+        by_market["fill rate"] = (by_market["served"] / by_market["demand"]).map("{:.1%}".format)
+        by_plant = r.plan.production.groupby("plant")["quantity"].sum().rename("production")
+        busy = (
+            r.plan.capacity.sort_values("shadow_price", ascending=False)
+            .head(8)
+            .assign(utilisation=lambda d: d["utilisation"].map("{:.0%}".format))
+        )
+        parts += [
+            "<p>The balancing plan (an LP solved with HiGHS) decides what each plant makes, "
+            "what ships to each market and which demand goes unmet, at least cost, within "
+            "the work-centre hours and the purchased components on hand or on order.</p>",
+            _table(total, index=False),
+            "<p>The left chart shows the months where demand is not served (red); the "
+            "right one which work centres run full (the dashed line is 100 %).</p>",
+            charts["supply"],
+            "<h3>By market</h3>",
+            _table(by_market.reset_index()),
+            "<h3>Production by plant (units over the horizon)</h3>",
+            _table(by_plant.to_frame().reset_index(), index=False),
+            "<h3>Binding resources (shadow price = cost saved per extra hour)</h3>",
+            _table(busy, index=False, floatfmt="{:,.1f}"),
+        ]
+        if r.plan.materials is not None and not r.plan.materials.empty:
+            mat = r.plan.materials[r.plan.materials["shadow_price"] > 1e-6]
+            if not mat.empty:
+                parts += [
+                    "<h3>Short components (shadow price = cost saved per extra unit)</h3>",
+                    _table(mat.head(10), index=False, floatfmt="{:,.1f}"),
+                ]
+    else:
+        parts.append("<p>Skipped: the data has no plants, routings and capacity tables.</p>")
+    # 4 finance
+    f = r.financial_plan.copy()
+    f["gross_margin_pct"] = f["gross_margin_pct"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+    parts += [
+        f'<h2 id="{_SECTION_IDS["financial reconciliation"]}">4. Financial reconciliation</h2>',
+        "<p>Revenue and gross margin (at standard cost) of the supply-constrained plan, "
+        "against the budget month by month, and the year's revenue against the target: "
+        "the waterfall goes from the consensus demand through the weighted open pipeline, "
+        "new products and the revenue lost to supply limits to the plan, then the gap.</p>",
+        charts["finance"],
+    ]
+    if len(r.targets):
+        t = r.targets
+        year_table = pd.DataFrame(
+            {
+                "year": [int(t["year"])],
+                "revenue target": [t["revenue_target"]],
+                "plan revenue (actual to date + plan)": [t["plan_revenue"]],
+                "weighted open pipeline": [t["weighted_pipeline"]],
+                "gap to target": [t["revenue_gap"]],
+                "gross margin target": [f"{t['gross_margin_target']:.1%}"],
+                "plan gross margin": [f"{t['plan_gross_margin_pct']:.1%}"],
+            }
+        )
+        parts.append(_table(year_table, index=False))
+    if r.gap is not None:
+        parts += ["<h3>Gap to goal</h3>", _table(r.gap.rename("value").to_frame())]
+    parts += ["<h3>Plan vs budget by month</h3>", _table(f)]
+    # 5 executive
+    parts.append(f'<h2 id="{_SECTION_IDS["executive review"]}">5. Executive review</h2>')
+    if r.review is not None:
+        card = r.review["scorecard"].copy()
+        if "status" in card:
+            card["status"] = card["status"].map(_status)
+        card_html = card.to_html(border=0, escape=False, float_format=lambda v: f"{v:,.3g}")
+        parts += [
+            f"<p>The KPIs of {r.review_year}, the last complete year, against their targets "
+            "(traffic lights), and the four charts behind them: the revenue bridge, OTIF by "
+            "market, the Pareto of units short and the forecast bias by family.</p>",
+            card_html,
+            charts["review"],
+            "<h3>Service by market</h3>",
+            _table(r.review["service"], floatfmt="{:,.3f}"),
+            "<h3>Plan vs actual by family</h3>",
+            _table(r.review["plan_vs_actual"]),
+            "<h3>Forecast accuracy by lag (consensus)</h3>",
+            _table(r.review["accuracy_by_lag"], index=False, floatfmt="{:,.2f}"),
+            "<h3>Tracking-signal exceptions</h3>",
+            _table(r.review["exceptions"].head(15), index=False, floatfmt="{:,.2f}")
+            if len(r.review["exceptions"])
+            else "<p>None.</p>",
+        ]
+    else:
+        parts.append("<p>Skipped: the data lacks the tables the KPI review needs.</p>")
+    timing = r.timings.rename("seconds").rename_axis("step").reset_index()
+    parts += [
+        '<h2 id="notes">Notes and assumptions</h2>',
+        "<ul>" + "".join(f"<li>{esc(n)}</li>" for n in r.notes) + "</ul>",
+        _table(timing, index=False, floatfmt="{:,.2f}"),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _write_atomic(path: Path, text: str) -> Path:
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- CLI
+def _check_output(out: Path) -> str | None:
+    if out.exists() and out.is_dir():
+        return f"{out} is a folder: give a file name such as review.html."
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist: create it first or choose another --out."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in {folder}: choose a folder you can write to."
+    return None
+
+
+def _cli(args) -> int:
+    err = sys.stderr
+    out = Path(args.out)
+    problem = _check_output(out)
+    if problem:
+        print(f"sopcourse cycle: {problem}", file=err)
+        return 1
+    if args.data_dir is not None and args.seed is not None:
+        print(
+            "sopcourse cycle: --seed chooses a Tallridge variant; leave it out when you "
+            "give a data folder.",
+            file=err,
+        )
+        return 1
+
+    def show(step, n, name, seconds):
+        print(f"[{step}/{n}] {name:<25} {seconds:6.1f} s", file=err, flush=True)
+
+    families = args.family or None
+    try:
+        result = run_cycle(
+            args.data_dir,
+            args.month,
+            seed=args.seed,
+            horizon=args.horizon,
+            families=families,
+            progress=show,
+        )
+        start = time.perf_counter()
+        result.write(out)
+    except ValueError as exc:
+        print(f"sopcourse cycle: {exc}\nNo review pack was written.", file=err)
+        return 1
+    except OSError as exc:
+        print(
+            f"sopcourse cycle: cannot write {out}: {exc.strerror or exc}.\n"
+            "No review pack was written.",
+            file=err,
+        )
+        return 1
+    print(f"[write] review pack {time.perf_counter() - start:6.1f} s", file=err)
+    print(
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(result.decisions)} "
+        f"decision(s); steps took {result.timings.sum():.1f} s"
+    )
+    return 0
+
+
+def register_cli(subparsers) -> None:
+    """Add ``sopcourse cycle``."""
+    p = subparsers.add_parser(
+        "cycle",
+        help="run one monthly S&OP cycle and write the management review pack (HTML)",
+        description="Run one monthly S&OP cycle (data, demand review, supply review, "
+        "financial reconciliation, executive review) and write the review pack as one "
+        "self-contained HTML file.",
+    )
+    p.add_argument(
+        "data_dir",
+        nargs="?",
+        default=None,
+        help="your data folder (checked as `sopcourse data validate` does); "
+        "default: the Tallridge Cycles data",
+    )
+    p.add_argument("--out", required=True, help="the HTML file to write, e.g. review.html")
+    p.add_argument("--month", default=None, help="planning month YYYY-MM (default: after history)")
+    p.add_argument("--seed", type=int, default=None, help="Tallridge data variant (0 = standard)")
+    p.add_argument("--horizon", type=int, default=18, help="months to plan (default 18)")
+    p.add_argument(
+        "--family",
+        action="append",
+        default=None,
+        help="plan only this product family (repeat for several); default: all",
+    )
+    p.set_defaults(func=_cli)
