@@ -146,6 +146,15 @@ class _Checker:
                 "appears more than once in the header; keep one column of each name.",
             )
         missing = [c for c in table.column_names if c not in header]
+        if missing and len(header) == 1 and ";" in header[0]:
+            self.add(
+                f,
+                [1],
+                None,
+                "uses semicolons between values; save it comma-separated (in Excel: 'CSV UTF-8 "
+                "(comma delimited)'; in pandas: to_csv(..., sep=',')).",
+            )
+            return
         if missing:
             self.add(
                 f,
@@ -486,8 +495,10 @@ def _bom_rules(ck: _Checker) -> None:
         state[node] = 1
         for child, row in edges.get(node, []):
             if state.get(child) == 1:
-                start = [n for n, _ in path].index(child) if child in [n for n, _ in path] else 0
-                cycles.append(path[start:] + [(child, row)])
+                start = [n for n, _ in path].index(child)
+                nodes = [n for n, _ in path[start:]] + [child]
+                rows = [r for _, r in path[start + 1 :]] + [row]
+                cycles.append((nodes, rows))
             elif child not in state:
                 visit(child, path + [(child, row)])
         state[node] = 2
@@ -496,8 +507,8 @@ def _bom_rules(ck: _Checker) -> None:
         if node not in state:
             visit(node, [(node, None)])
     for cyc in cycles[:5]:
-        names = " -> ".join(n for n, _ in cyc)
-        rows = sorted({r for _, r in cyc if r is not None})
+        names = " -> ".join(cyc[0])
+        rows = sorted(set(cyc[1]))
         ck.add(
             "bom.csv",
             _lines_at(np.asarray(rows), np.ones(len(rows), bool)),
