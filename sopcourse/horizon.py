@@ -28,6 +28,7 @@ __all__ = [
     "classify_time_fences",
     "check_plan_changes",
     "sop_calendar",
+    "level_production_plan",
     "aggregate_sales",
     "historical_proportions",
     "disaggregate_top_down",
@@ -363,6 +364,83 @@ def sop_calendar(month, durations: Sequence[int] = (3, 4, 4, 3, 1), holidays=())
     table["end"] = pd.to_datetime(ends)
     table["working_days"] = durations
     return table
+
+
+def level_production_plan(
+    forecast,
+    opening_inventory: float,
+    ending_inventory: float,
+    *,
+    working_days=None,
+    backlog: float = 0.0,
+) -> pd.DataFrame:
+    """A level make-to-stock plan for a product family: the S&OP balance, spread evenly.
+
+    Total production over the horizon follows from the balance
+    :math:`P = \\sum_t D_t + B + I_{end} - I_{start}`; a level plan makes it at one rate per
+    working day, :math:`P_t = P\\, d_t / \\sum_t d_t` (or :math:`P / n` per period when no
+    working days are given), and the stock evolves as :math:`I_t = I_{t-1} + P_t - D_t`.
+
+    Parameters
+    ----------
+    forecast : array-like or pandas.Series
+        Demand forecast per period [D_t] (the index is kept).
+    opening_inventory : float
+        Stock at the start of the plan [I_start].
+    ending_inventory : float
+        Stock wanted at the end of the plan [I_end].
+    working_days : array-like, optional
+        Working days per period [d_t]; default: equal periods.
+    backlog : float
+        Past-due customer orders to make up [B].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``forecast``, ``working_days``, ``production`` and ``ending_inventory`` per period;
+        the daily rate is ``production / working_days``.
+
+    Examples
+    --------
+    >>> plan = level_production_plan([6000, 5500, 5000, 6500], 2000, 500)
+    >>> plan["production"].tolist()
+    [5375.0, 5375.0, 5375.0, 5375.0]
+    """
+    demand = pd.Series(forecast, dtype=float)
+    if demand.empty:
+        raise ValueError("forecast is empty: pass at least one period.")
+    if demand.isna().any() or (demand < 0).any():
+        raise ValueError("forecast must be zero or more, with no NaN.")
+    for name, v in (
+        ("opening_inventory", opening_inventory),
+        ("ending_inventory", ending_inventory),
+        ("backlog", backlog),
+    ):
+        if v is None or not np.isfinite(v) or v < 0:
+            raise ValueError(f"{name} must be a number >= 0.")
+    if working_days is None:
+        days = pd.Series(1.0, index=demand.index)
+    else:
+        values = np.asarray(working_days, dtype=float)
+        if values.shape != (len(demand),) or np.isnan(values).any() or (values <= 0).any():
+            raise ValueError("working_days needs one positive number per forecast period.")
+        days = pd.Series(values, index=demand.index)
+    total = demand.sum() + backlog + ending_inventory - opening_inventory
+    if total < 0:
+        raise ValueError(
+            "the opening inventory already covers the forecast and the ending inventory: "
+            "no production is needed; lower opening_inventory or raise ending_inventory."
+        )
+    production = total * days / days.sum()
+    stock = opening_inventory - backlog + (production - demand).cumsum()
+    return pd.DataFrame(
+        {
+            "forecast": demand,
+            "working_days": days if working_days is not None else np.nan,
+            "production": production,
+            "ending_inventory": stock,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- aggregation

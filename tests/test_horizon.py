@@ -96,6 +96,42 @@ def test_sop_calendar_runs_the_five_steps_in_order_on_working_days():
     assert span.tolist() == calendar["working_days"].tolist()
 
 
+# --------------------------------------------------------------------------- S&OP balance
+def test_level_plan_by_working_days_expertsmind_family_example():
+    """Level production plan for a product family (Expertsmind library, question 575354):
+    opening inventory 100, 130 wanted at the end, forecast May-Aug 115, 125, 140, 150 on
+    21, 19, 20 and 10 working days; published: planned production 168 in May and planned
+    inventory 153 at the end of May (total 560 = 530 + 130 - 100, i.e. 8 a day)."""
+    plan = sop.level_production_plan([115, 125, 140, 150], 100, 130, working_days=[21, 19, 20, 10])
+    assert plan["production"].sum() == pytest.approx(560)
+    assert (plan["production"] / plan["working_days"]).tolist() == pytest.approx([8.0] * 4)
+    assert plan["production"].iloc[0] == pytest.approx(168)
+    assert plan["ending_inventory"].iloc[0] == pytest.approx(153)
+    assert plan["ending_inventory"].iloc[-1] == pytest.approx(130)
+
+
+def test_level_plan_quarterly_homeworksource_example():
+    """Level aggregate plan (HomeworkSource, problem 987160): beginning inventory 2,000,
+    ending inventory 500, quarterly forecasts 6,000, 5,500, 5,000, 6,500; published planned
+    rate of quarterly production (23,000 + 500 - 2,000) / 4 = 5,375."""
+    plan = sop.level_production_plan([6000, 5500, 5000, 6500], 2000, 500)
+    assert plan["production"].tolist() == pytest.approx([5375.0] * 4)
+
+
+def test_sop_balance_answerstreak_demand_from_production():
+    """Sales and operations planning problem (AnswerStreak): beginning inventory 300, desired
+    ending inventory 500, production 1,200 -> demand 1,000 (ending = beginning + production
+    - demand)."""
+    plan = sop.level_production_plan([1000], 300, 500)
+    assert plan["production"].item() == pytest.approx(1200)
+
+
+def test_level_plan_makes_up_the_backlog():
+    plan = sop.level_production_plan([100, 100], 0, 0, backlog=20)
+    assert plan["production"].tolist() == pytest.approx([110.0, 110.0])
+    assert plan["ending_inventory"].iloc[-1] == pytest.approx(0.0)
+
+
 # --------------------------------------------------------------------------- aggregation
 @pytest.mark.parametrize("product", ["sku", "family", "total"])
 @pytest.mark.parametrize("location", ["region", "total"])
@@ -346,6 +382,11 @@ FORECAST = pd.DataFrame({"sku": ["r1"], "month": ["2025-01"], "units": [10.0]})
         ),
         (lambda: sop.sop_calendar("2025-02", durations=(10, 10, 10, 10, 10)), "working days"),
         (lambda: sop.sop_calendar("2025-02", durations=(1, 2)), "5"),
+        (lambda: sop.level_production_plan([], 0, 0), "empty"),
+        (lambda: sop.level_production_plan([10, -1], 0, 0), "zero or more"),
+        (lambda: sop.level_production_plan([10], -5, 0), "opening_inventory"),
+        (lambda: sop.level_production_plan([10, 10], 0, 0, working_days=[20]), "working_days"),
+        (lambda: sop.level_production_plan([10], 100, 0), "no production is needed"),
         (lambda: sop.aggregate_sales(HIST, product="brand"), "product"),
         (lambda: sop.aggregate_sales(HIST, time="week"), "time"),
         (lambda: sop.aggregate_sales(HIST.assign(units=np.nan)), "NaN"),
