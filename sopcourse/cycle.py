@@ -1199,7 +1199,7 @@ def _cli(args) -> int:
             file=err,
         )
         return 1
-    print(f"[write] review pack {time.perf_counter() - start:6.1f} s", file=err)
+    print(f"[write] {'review pack':<23} {time.perf_counter() - start:6.1f} s", file=err)
     print(
         f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(result.decisions)} "
         f"decision(s); steps took {result.timings.sum():.1f} s"
