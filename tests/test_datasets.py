@@ -121,6 +121,8 @@ def test_shipments_never_exceed_orders_and_orders_add_up_to_sales(tables):
     assert (joined["ordered_units"] == joined["requested_units"]).all()
     assert (joined["shipped_units"] == joined["shipped_units_orders"]).all()
     assert by_month["requested_units"].sum() == sales["ordered_units"].sum()
+    home = orders["customer"].map(tables["customers"].set_index("customer")["region"])
+    assert (home == orders["region"]).all()
     shipped = past[past["shipped_units"] > 0]
     assert (
         shipped["shipped_date"].dt.to_period("M") == shipped["requested_date"].dt.to_period("M")

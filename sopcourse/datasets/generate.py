@@ -727,7 +727,6 @@ def _master_tables(g: _Gen) -> dict[str, pd.DataFrame]:
     rate = work_centres.set_index(["plant", "work_centre"])["cost_per_hour"]
     prod_rows, item_rows = [], []
     list_price = g.list_price_cents() / 100
-    years_on = {}
     for i, sku in enumerate(g.skus):
         fam = g.family[i]
         if i < g.n_bikes:
@@ -762,7 +761,6 @@ def _master_tables(g: _Gen) -> dict[str, pd.DataFrame]:
             status = "new"
         else:
             status = "active"
-        years_on[sku] = status
         name = BIKES[i][1] if i < g.n_bikes else SPARES[i - g.n_bikes][1]
         prod_rows.append(
             (

@@ -572,7 +572,7 @@ _table(
 _table(
     "scheduled_receipts",
     "one row per open purchase or production order",
-    "Open orders already released, due in 2026-01..2026-04.",
+    "Open orders already released, due in 2026-01..2026-03.",
     [
         _c("item", "str", "-", "Item"),
         _c("plant", "str", "-", "Receiving plant"),
@@ -603,7 +603,14 @@ _table(
         _c("region", "str", "-", "Market"),
         _c("cost_per_unit", "money", "EUR/unit", "Freight cost per bicycle", **_MONEY0),
         _c("transit_days", "int", "days", "Transit time", min=0),
-        _c("transit_months", "int", "months", "Transit time in planning buckets", min=0, max=3),
+        _c(
+            "transit_months",
+            "int",
+            "months",
+            "Transit time in monthly buckets (0: arrives in the month shipped)",
+            min=0,
+            max=3,
+        ),
     ],
     ["plant", "region"],
     [("plant", "plants", "plant"), ("region", "regions", "region")],
@@ -645,10 +652,16 @@ def data_dictionary_markdown() -> str:
     >>> "### sales" in md and "| shipped_units | int | units |" in md
     True
     """
-    out = []
+    out = [
+        "Types: `str` text code or name; `category` one of the listed values; `int` whole "
+        "number; `float` decimal (4 decimals in the file); `money` EUR amount (2 decimals); "
+        "`month` YYYY-MM (`Period[M]` once loaded); `date` YYYY-MM-DD (`Timestamp`); "
+        "`bool` 0 or 1. The key identifies a row; joins name the table a column refers "
+        "to.\n\n"
+    ]
     for t in SCHEMA.values():
-        out.append(f"### {t.name}\n")
-        out.append(f"`{t.file}`: {t.description} Grain: {t.grain}.\n")
+        out.append(f"### {t.name}\n\n")
+        out.append(f"`{t.file}`: {t.description} Grain: {t.grain}.\n\n")
         out.append(f"Key: `{', '.join(t.key)}`.")
         if t.foreign_keys:
             fks = "; ".join(f"`{c}` -> `{rt}.{rc}`" for c, rt, rc in t.foreign_keys)
