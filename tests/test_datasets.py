@@ -75,10 +75,10 @@ def test_variants_keep_the_structure_and_change_the_numbers(variants):
         assert not base["products"]["list_price"].equals(other["products"]["list_price"])
 
 
-def test_generate_is_deterministic():
-    a, b = generate(5), generate(5)
+def test_generate_is_deterministic(variants):
+    again = generate(SEEDS[1])
     for name in SCHEMA:
-        pd.testing.assert_frame_equal(a[name], b[name])
+        pd.testing.assert_frame_equal(again[name], variants[SEEDS[1]][name])
 
 
 def test_bom_is_acyclic_and_multi_level(tables):
@@ -378,8 +378,8 @@ def test_course_functions_take_the_tables_as_the_readme_says():
 
 
 # --------------------------------------------------------------------------- files
-def test_committed_csvs_are_exactly_the_standard_seed(tmp_path):
-    written = write_tables(generate(0), tmp_path)
+def test_committed_csvs_are_exactly_the_standard_seed(tmp_path, variants):
+    written = write_tables(variants[0], tmp_path)
     committed = data_dir()
     assert sorted(p.name for p in written) == sorted(p.name for p in committed.glob("*.csv"))
     for path in written:
@@ -408,7 +408,7 @@ def test_committed_data_validates_cleanly():
 
 
 # --------------------------------------------------------------------------- loader
-def test_load_company_types_and_repr(monkeypatch):
+def test_load_company_types_and_repr(monkeypatch, variants):
     monkeypatch.delenv(SEED_ENV, raising=False)
     company = sop.load_company()
     assert company.seed == 0
@@ -420,18 +420,18 @@ def test_load_company_types_and_repr(monkeypatch):
     text = repr(company)
     for name, df in company.tables.items():
         assert name in text and f"{len(df):,}" in text
-    generated = generate(0)
+    generated = variants[0]
     for name in SCHEMA:
         pd.testing.assert_frame_equal(getattr(company, name), generated[name], rtol=1e-12)
 
 
-def test_seed_comes_from_the_environment(monkeypatch):
+def test_seed_comes_from_the_environment(monkeypatch, variants):
     monkeypatch.setenv(SEED_ENV, "")
     assert sop.load_company().seed == 0
     monkeypatch.setenv(SEED_ENV, " 7 ")
     variant = sop.load_company()
     assert variant.seed == 7
-    pd.testing.assert_frame_equal(variant.sales, generate(7)["sales"])
+    pd.testing.assert_frame_equal(variant.sales, variants[7]["sales"])
     monkeypatch.setenv(SEED_ENV, "seven")
     with pytest.raises(ValueError, match=SEED_ENV):
         sop.load_company()
@@ -458,9 +458,9 @@ def test_missing_data_folder_says_how_to_fix_it(monkeypatch, tmp_path):
         sop.load_company(seed=0)
 
 
-def test_load_own_data_folder(tmp_path):
+def test_load_own_data_folder(tmp_path, variants):
     folder = tmp_path / "mine"
-    tables = generate(3)
+    tables = variants[42]
     write_tables({n: tables[n] for n in ["products", "regions", "sales", "items"]}, folder)
     own = sop.load_company(data_dir=folder)
     assert own.seed is None and own.orders is None
