@@ -52,7 +52,7 @@ FAMILY_REGION_TILT = {
     "accessories": [1.0, 1.0, 1.0, 1.0],
 }
 
-# sku, name, family, kind, list price, monthly units (all markets, 2025 level),
+# sku, name, family, list price (EUR, 2025), monthly units (all markets, 2025 level),
 # frame, wheelset, drivetrain, launch month index, end-of-life month index (or None)
 BIKES = [
     ("RD-200", "Ridge Road 200", "road", 1190, 260, "FRM-RD-AL", "WHL-700", "DRT-11", 0, None),
@@ -409,7 +409,6 @@ class _Gen:
         self.skus = [b[0] for b in BIKES] + [s[0] for s in SPARES]
         self.n_bikes = len(BIKES)
         self.family = np.array([b[2] for b in BIKES] + [s[2] for s in SPARES])
-        self.is_bike = np.arange(len(self.skus)) < self.n_bikes
         self.launch = np.array([b[8] for b in BIKES] + [s[7] for s in SPARES])
         self.eol = np.array(
             [b[9] if b[9] is not None else 10**6 for b in BIKES] + [10**6] * len(SPARES)
