@@ -551,7 +551,8 @@ def _sweep(uid, pid, jobs=()):
         except OSError:
             pass
     keep = set(jobs) - {pid}
-    for _ in range(100):
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
         strays = [p for p, pp in _ppids().items() if pp == os.getpid() and p not in keep]
         if not strays:
             return
