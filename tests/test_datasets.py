@@ -68,9 +68,10 @@ def test_variants_keep_the_structure_and_change_the_numbers(variants):
             key = list(SCHEMA[name].key)
             pd.testing.assert_frame_equal(base[name][key], other[name][key])
         pd.testing.assert_frame_equal(base["bom"], other["bom"])
-        for name in ["sales", "forecast_snapshots", "sales_plan", "routings", "targets"]:
-            key = list(SCHEMA[name].key)
-            pd.testing.assert_frame_equal(base[name][key], other[name][key])
+        for name, table in SCHEMA.items():
+            if name != "orders":  # order lines depend on how demand splits over customers
+                key = list(table.key)
+                pd.testing.assert_frame_equal(base[name][key], other[name][key])
         assert not base["sales"]["ordered_units"].equals(other["sales"]["ordered_units"])
         assert not base["products"]["list_price"].equals(other["products"]["list_price"])
 
