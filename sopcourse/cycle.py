@@ -1055,7 +1055,10 @@ def _render_html(r: CycleResult) -> str:
             "right one which work centres run full (the dashed line is 100 %).</p>",
             charts["supply"],
             "<h3>By market</h3>",
-            _table(by_market.reset_index()),
+            _table(
+                by_market.rename(columns={"lost_revenue": "lost revenue"}).reset_index(),
+                index=False,
+            ),
             "<h3>Production by plant (units over the horizon)</h3>",
             _table(by_plant.to_frame().reset_index(), index=False),
             "<h3>Binding resources (shadow price = cost saved per extra hour)</h3>",
@@ -1191,6 +1194,15 @@ def _cli(args) -> int:
         result.write(out)
     except ValueError as exc:
         print(f"sopcourse cycle: {exc}\nNo review pack was written.", file=err)
+        return 1
+    except (KeyError, TypeError, IndexError, ZeroDivisionError) as exc:  # a bug, or data
+        # the schema checks do not catch: say so plainly instead of a traceback
+        print(
+            f"sopcourse cycle: the cycle stopped on an unexpected {type(exc).__name__}: {exc}. "
+            "Run `sopcourse data validate` on the folder; if it passes, please report this "
+            "with its output.\nNo review pack was written.",
+            file=err,
+        )
         return 1
     except OSError as exc:
         print(
