@@ -38,10 +38,10 @@ class TradeoffChart:
     def __init__(self, table, service_level: float):
         import matplotlib.pyplot as plt
 
-        self.fig, self.ax = plt.subplots(figsize=(7, 3.5))
+        self.fig, self.ax = plt.subplots(figsize=(7, 3.5), dpi=80)
         plot_service_tradeoff(table, highlight=service_level, ax=self.ax)
         # lay the figure out once (course style: constrained layout), then freeze it:
-        # re-running the layout and a tight bounding box on every update doubles its time
+        # re-running the layout on every update costs a third of its time
         self.fig.canvas.draw()
         self.fig.set_layout_engine("none")
 
@@ -58,7 +58,9 @@ class TradeoffChart:
         self.ax.relim()
         self.ax.autoscale_view()
         buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png", dpi=80, bbox_inches=None)
+        # straight to the Agg canvas: savefig would apply the style's tight bounding box
+        # and draw the figure twice
+        self.fig.canvas.print_png(buffer)
         return buffer.getvalue()
 
     def close(self) -> None:
