@@ -315,13 +315,15 @@ class _Checker:
         dup = frame.duplicated(keep=False)
         if dup.any():
             first = frame[dup].iloc[0].tolist()
+            n_keys = len(frame[dup].drop_duplicates())
+            others = f" and {n_keys - 1} other key(s)" if n_keys > 1 else ""
             key = ", ".join(table.key)
             self.add(
                 table.file,
                 _lines_at(frame.index, dup),
                 key,
-                f"duplicate key: ({key}) = ({', '.join(map(str, first))}) and others appear more than "
-                "once; keep one row per key (add the rows up or remove the copies).",
+                f"duplicate key: ({key}) = ({', '.join(map(str, first))}){others} on more than "
+                "one row; keep one row per key (add the rows up or remove the copies).",
             )
 
     def check_foreign_keys(self, table: Table) -> None:
