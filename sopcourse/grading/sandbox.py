@@ -362,6 +362,63 @@ def _kill_descendants(own_user: bool, seconds: float = 10.0) -> bool:
     return False
 
 
+def _process_guard(limit: int, interval: float = 0.02) -> threading.Thread:
+    """Keep this process's descendants at most ``limit`` when the kernel does not.
+
+    ``RLIMIT_NPROC`` does not apply to root, so when the job cannot run as a user of its
+    own a thread watches instead: over the limit, every descendant is killed and reaped.
+    Everything it uses is bound before the student's code runs (patching ``os`` or this
+    module from a cell does not reach it).
+    """
+    me, sigkill, nohang = os.getpid(), signal.SIGKILL, os.WNOHANG
+    listdir, kill, waitpid, sleep, descendants = (
+        os.listdir,
+        os.kill,
+        os.waitpid,
+        time.sleep,
+        _descendants,
+    )
+    fopen = open
+
+    def children() -> list:
+        out = []
+        try:
+            for tid in listdir(f"/proc/{me}/task"):
+                with fopen(f"/proc/{me}/task/{tid}/children") as fh:
+                    out += fh.read().split()
+        except OSError:
+            return ["?"]  # no /proc/.../children here: scan every time
+        return out
+
+    def watch():
+        while True:
+            sleep(interval)
+            if not children():
+                continue
+            victims = descendants(me)
+            if len(victims) <= limit:
+                continue
+            for _ in range(100):
+                for pid in victims:
+                    try:
+                        kill(pid, sigkill)
+                    except OSError:
+                        pass
+                for pid in children():
+                    try:
+                        waitpid(int(pid), nohang)
+                    except (OSError, ValueError):
+                        pass
+                victims = descendants(me)
+                if not victims:
+                    break
+                sleep(0.005)
+
+    thread = threading.Thread(target=watch, name="process-guard", daemon=True)
+    thread.start()
+    return thread
+
+
 def _child(req, req_fd, out_fd):
     import resource
 
@@ -399,8 +456,10 @@ def _child(req, req_fd, out_fd):
     lim.setrlimit(lim.RLIMIT_NOFILE, (256, 256))
     mem = _vm_size() + limits["memory_bytes"]
     lim.setrlimit(lim.RLIMIT_AS, (mem, mem))
-    nproc = limits["processes"] if uid else _process_count() + limits["processes"]
+    nproc = limits["processes"] if own_user else _process_count() + limits["processes"]
     lim.setrlimit(lim.RLIMIT_NPROC, (nproc, nproc))
+    if not own_user and os.geteuid() == 0:  # the kernel ignores RLIMIT_NPROC for root
+        _process_guard(limits["processes"])
     os.environ.clear()
     os.environ.update(
         {

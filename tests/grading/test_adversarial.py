@@ -453,20 +453,55 @@ def _escaping_tree():
     return [before, ok, len(_descendants(os.getpid()))]
 
 
-def test_every_descendant_is_killed_even_without_a_user_of_its_own():
-    """The path used when the job cannot run as its own user (no namespaces, not root)."""
+def _in_a_child(function):
+    """Run ``function`` in a forked child; return what it returned (JSON)."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe
         try:
-            os.write(w, json.dumps(_escaping_tree()).encode())
+            os.write(w, json.dumps(function()).encode())
         finally:
             os._exit(0)
     os.close(w)
     with os.fdopen(r) as fh:
         report = fh.read()
     os.waitpid(pid, 0)
-    before, ok, after = json.loads(report)
+    return json.loads(report)
+
+
+def _guarded_forks():
+    from sopcourse.grading.sandbox import (
+        _PR_SET_CHILD_SUBREAPER,
+        _descendants,
+        _kill_descendants,
+        _libc,
+        _process_guard,
+    )
+
+    _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    _process_guard(limit=10, interval=0.01)
+    counts = []
+    for n in (5, 30):  # under the limit, then over it
+        for _ in range(n):
+            if os.fork() == 0:
+                time.sleep(30)
+                os._exit(0)
+        time.sleep(1)
+        counts.append(len(_descendants(os.getpid())))
+        _kill_descendants(own_user=False)
+    return counts
+
+
+def test_the_process_guard_stops_a_swarm_when_the_kernel_limit_does_not_apply():
+    """As root without a user of its own RLIMIT_NPROC is ignored: the guard thread acts."""
+    under, over = _in_a_child(_guarded_forks)
+    assert under == 5  # left alone
+    assert over == 0  # more than 10: all killed
+
+
+def test_every_descendant_is_killed_even_without_a_user_of_its_own():
+    """The path used when the job cannot run as its own user (no namespaces, not root)."""
+    before, ok, after = _in_a_child(_escaping_tree)
     assert before >= 4 and ok and after == 0
 
 
