@@ -25,6 +25,7 @@ SEED = 7
 REPO = DEMO.resolve().parents[3]
 FULL = {"q1": 2, "q2": 3, "q3": 2, "q4": 2}
 Q1, Q2, Q3, Q4 = "q1-answer", "q2-answer", "q3-answer", "q4-answer"
+FORK_BOMB = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
 
 
 def _standard_total():
@@ -112,11 +113,7 @@ def graded(tmp_path_factory):
         "memory_bomb": with_answer(
             Q3, "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))"
         ),
-        "fork_bomb": with_answer(
-            Q3,
-            "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
-            "        pass",
-        ),
+        "fork_bomb": with_answer(Q3, FORK_BOMB),
         "fork_bomb_swallowing_everything": with_answer(
             Q3,
             "import os\nwhile True:\n    try:\n        os.fork()\n    except BaseException:\n"
@@ -527,3 +524,21 @@ def test_the_repository_history_and_other_assignments_are_hidden(graded):
     if rec["isolation"].get("files") != "hidden":
         pytest.skip("no private mount namespace here: files cannot be hidden")
     _expect(rec, set())  # the answer adds the number of files found: none
+
+
+def test_a_fork_bomb_costs_only_its_question_without_a_user_of_its_own(tmp_path):
+    """The fallback when jobs cannot get a user of their own (no namespaces), as root:
+    the kernel ignores RLIMIT_NPROC, the process guard and the per-cell cleanup act."""
+    from sopcourse.grading.sandbox import Sandbox
+
+    write(with_answer(Q3, FORK_BOMB), tmp_path / "subs" / "bomb.ipynb")
+    limits = Limits(cell_seconds=2, notebook_seconds=25, memory_bytes=600_000_000)
+    hide = [str(tmp_path), str(DEMO.resolve().parent)]
+    with Sandbox(hide=hide, limits=limits, own_user=False) as sandbox:
+        records = grade_folder(
+            DEMO, tmp_path / "subs", tmp_path / "out", seed=SEED, sandbox=sandbox, progress=None
+        )
+    rec = records["bomb"]
+    assert rec["isolation"]["user"] == "same user"
+    _expect(rec, {"q3"})
+    assert rec["questions"]["q4"]["status"] == "correct"
