@@ -53,7 +53,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["CYCLE_STEPS", "CycleResult", "run_cycle", "register_cli"]
+__all__ = ["CYCLE_STEPS", "CycleResult", "run_cycle"]
+# Also here, not in __all__: register_cli (the `sopcourse cycle` command).
 
 #: The five steps of the monthly cycle, in order.
 CYCLE_STEPS = (
@@ -498,7 +499,7 @@ def _financial_plan(company, consensus, plan, periods):
     return monthly, units
 
 
-def _gap_to_target(company, month, consensus, plan_units, periods, notes):
+def _gap_to_target(company, month, consensus, plan_units, periods, families, notes):
     from .revenue import gap_to_goal, weighted_pipeline
 
     year = month.year
@@ -506,6 +507,8 @@ def _gap_to_target(company, month, consensus, plan_units, periods, notes):
         notes.append("No targets table: no gap to goal.")
         return None, pd.Series(dtype=float)
     t = company.targets[company.targets["year"] == year]
+    if families is not None:
+        t = t[t["family"].astype(str).isin(families)]
     if t.empty:
         notes.append(f"targets has no rows for {year}: no gap to goal.")
         return None, pd.Series(dtype=float)
@@ -519,6 +522,8 @@ def _gap_to_target(company, month, consensus, plan_units, periods, notes):
         )
     sales = company.sales
     ytd = sales[(sales["month"] < month) & (sales["month"].dt.year == year)]
+    if families is not None:
+        ytd = ytd[ytd["sku"].isin(set(consensus["sku"]))]
     actual_revenue = float(ytd["revenue"].sum())
     cons = consensus[consensus["month"].isin(in_year)]
     demand_revenue = cons["consensus"] * cons["price"]
@@ -534,6 +539,8 @@ def _gap_to_target(company, month, consensus, plan_units, periods, notes):
             & (company.pipeline["expected_close_month"] >= month)
             & (company.pipeline["expected_close_month"].dt.year == year)
         ]
+        if families is not None:
+            open_deals = open_deals[open_deals["family"].astype(str).isin(families)]
         if not open_deals.empty:
             pipeline_value = float(weighted_pipeline(open_deals)["weighted_amount"].sum())
     other = {"supply_limits": shortfall}
@@ -594,6 +601,15 @@ def _decisions(plan, inputs, gap, targets, review, currency) -> pd.DataFrame:
     if plan is not None:
         unmet = _unmet_by_market(plan, inputs)
         unmet = unmet[unmet["unmet"] > 0.5].sort_values("unmet", ascending=False)
+        if unmet.empty:
+            rows.append(
+                {
+                    "topic": "demand vs supply",
+                    "finding": f"the plan serves all {plan.sales['demand'].sum():,.0f} units "
+                    "of consensus demand (fill rate 100 %).",
+                    "decision to take": "approve the supply plan (check the bottleneck below)",
+                }
+            )
         for market, r in unmet.iterrows():
             rows.append(
                 {
@@ -778,11 +794,11 @@ def run_cycle(
 
     # 4 financial reconciliation
     financial, plan_units = _financial_plan(company, consensus, plan, periods)
-    gap, targets = _gap_to_target(company, m, consensus, plan_units, periods, notes)
+    gap, targets = _gap_to_target(company, m, consensus, plan_units, periods, families, notes)
     if families is not None:
         notes.append(
-            f"Only the families {families} are planned: budget and targets are for "
-            "the whole company, so the gaps overstate what is missing."
+            f"Only the families {families} are planned: the targets, the pipeline and the "
+            "actual revenue to date are theirs, but the monthly budget is the whole company's."
         )
     done(4)
 

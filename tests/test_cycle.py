@@ -407,3 +407,40 @@ def test_run_cycle_refuses_a_company_without_sales():
     company.sales = None
     with pytest.raises(ValueError, match="needs at least"):
         run_cycle(company, horizon=2)
+
+
+def test_short_capacity_puts_unmet_demand_by_market_on_the_decision_page():
+    """With a tenth of the work-centre hours the LP cannot serve everything: each market
+    with unmet units gets a decision row carrying the LP's numbers."""
+    company = sop.load_company()
+    company.work_centres = company.work_centres.assign(
+        utilisation=company.work_centres["utilisation"] / 10
+    )
+    r = run_cycle(company, families=["city"], horizon=3)
+    unmet = r.plan.sales.groupby("market")[["demand", "unmet"]].sum()
+    unmet = unmet[unmet["unmet"] > 0.5]
+    assert not unmet.empty
+    decisions = r.decisions.set_index("topic")
+    for market, row in unmet.iterrows():
+        finding = decisions.loc[f"unmet demand, {market}", "finding"]
+        assert finding.startswith(f"{row['unmet']:,.0f} of {row['demand']:,.0f} units")
+    assert r.gap["supply_limits"] < 0
+    t = company.targets
+    city = t[(t["year"] == 2026) & (t["family"] == "city")]
+    assert r.gap["target"] == pytest.approx(city["revenue_target"].sum())
+    deals = company.pipeline
+    deals = deals[
+        (deals["status"] == "open")
+        & (deals["family"] == "city")
+        & (deals["expected_close_month"].dt.year == 2026)
+    ]
+    assert r.gap["weighted_pipeline"] == pytest.approx(
+        sop.weighted_pipeline(deals)["weighted_amount"].sum()
+    )
+    assert "demand vs supply" not in decisions.index
+
+
+def test_full_tallridge_plan_serves_everything_and_says_so(full):
+    r = full["result"]
+    assert r.plan.fill_rate == pytest.approx(1.0)
+    assert "demand vs supply" in set(r.decisions["topic"])
