@@ -50,8 +50,10 @@ def consensus_explorer(
     3
     """
     import ipywidgets as w
+    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from PIL import Image
 
     from ..plotting import COLORS
 
@@ -65,8 +67,10 @@ def consensus_explorer(
     chart = w.Image(format="png")
     x = inputs.index.to_timestamp() if isinstance(inputs.index, pd.PeriodIndex) else inputs.index
 
-    # One figure for the life of the widget, outside pyplot: an update moves the
-    # consensus line and renders once (no new figure, no tight-bbox second pass).
+    # One figure for the life of the widget, outside pyplot. Everything but the consensus
+    # line is drawn once and cached (blitting); an update restores the cached pixels,
+    # draws the one line and encodes the PNG. The y axis is fixed wide enough for any
+    # weights and override, so the cache never goes stale.
     fig = Figure(figsize=(8, 3.5), dpi=72, layout="tight")
     canvas = FigureCanvasAgg(fig)
     ax = fig.subplots()
@@ -74,13 +78,17 @@ def consensus_explorer(
     for c in input_columns:
         ax.plot(x, inputs[c], lw=0.8, alpha=0.5, label=c)
     (consensus_line,) = ax.plot(
-        x, inputs[actual], color=COLORS["accent"], lw=2.5, label="consensus"
+        x, inputs[actual], color=COLORS["accent"], lw=2.5, label="consensus", animated=True
     )
+    top = float(inputs[[actual, *input_columns]].to_numpy(dtype=float).max())
+    ax.set_ylim(0, 1.05 * top * (1 + override.max / 100))
     ax.set_ylabel(ylabel)
     ax.set_xlabel("month")
     ax.legend(ncols=3, fontsize=8)
     canvas.draw()  # lay out once (tight), then keep the axes where they are
     fig.set_layout_engine("none")
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
 
     def redraw(*_):
         weights = {c: s.value for c, s in sliders.items()}
@@ -96,10 +104,10 @@ def consensus_explorer(
             "error = forecast - actual)"
         )
         consensus_line.set_ydata(res["consensus"].to_numpy())
-        ax.relim()
-        ax.autoscale_view()
+        canvas.restore_region(background)
+        ax.draw_artist(consensus_line)
         buffer = io.BytesIO()
-        canvas.print_png(buffer)
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png")
         chart.value = buffer.getvalue()
 
     for s in [*sliders.values(), override]:
