@@ -81,6 +81,21 @@ def test_an_edited_source_makes_the_student_edition_out_of_date(tmp_path):
     assert not ok and "sopcourse release" in message
 
 
+def test_the_release_command_writes_and_checks_the_student_edition(tmp_path, capsys):
+    src = write(nbformat.read(DEMO, as_version=4), tmp_path / "hw.ipynb")
+    assert cli(["release", "--check", str(src)]) == 1
+    assert "hw_student.ipynb is missing" in capsys.readouterr().out
+    assert cli(["release", str(src)]) == 0
+    assert (tmp_path / "hw_student.ipynb").read_text() == render_student(src)
+    assert cli(["release", "--check", str(src)]) == 0
+    nb = nbformat.read(src, as_version=4)
+    nb.cells[0].source += " Edited."
+    write(nb, src)
+    capsys.readouterr()
+    assert cli(["release", "--check", str(src)]) == 1
+    assert "out of date: run `sopcourse release" in capsys.readouterr().out
+
+
 def test_the_student_edition_has_no_solution_hidden_test_or_answer_spec():
     text = render_student(DEMO)
     a = parse_assignment(DEMO)
