@@ -11,7 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
-from sopcourse.widgets.planning import planning_gap_figure  # noqa: E402
+from sopcourse.widgets.planning import GapChart  # noqa: E402
 
 
 def tidy_history(seed=0, months=12):
@@ -312,13 +312,33 @@ def test_planning_gap_total_row_adds_up_and_equals_the_total_difference():
     assert gap.drop(index="total")["gap"].sum() == pytest.approx(100.0)
 
 
-def test_explorer_update_returns_the_same_table_and_a_png():
+def test_explorer_chart_shows_the_largest_gaps_of_each_update():
     hist = tidy_history()
     forecast = hist.groupby("sku", as_index=False)["units"].sum().assign(month="2025")
-    table, png = planning_gap_figure(hist, forecast, 5000.0, method="average_of_proportions")
-    expected = sop.planning_gap(hist, forecast, 5000.0, method="average_of_proportions")
-    pd.testing.assert_frame_equal(table, expected)
-    assert png[:4] == b"\x89PNG"
+    chart = GapChart(max_items=3)
+    for total in (5000.0, 9000.0):
+        gap = sop.planning_gap(hist, forecast, total, method="average_of_proportions")
+        png = chart.update(gap)
+        assert png[:4] == b"\x89PNG"
+        largest = gap.drop(index="total")["gap"].abs().sort_values(ascending=False).index[:3]
+        assert [t.get_text() for t in chart.ax.get_xticklabels()] == list(largest)
+        assert [b.get_height() for b in chart.top] == pytest.approx(
+            gap.loc[largest, "top_down"].tolist()
+        )
+        assert [b.get_height() for b in chart.bottom] == pytest.approx(
+            gap.loc[largest, "bottom_up"].tolist()
+        )
+    chart.close()
+
+
+def test_explorer_chart_blanks_unused_slots():
+    hist = tidy_history()
+    forecast = hist.groupby("sku", as_index=False)["units"].sum().assign(month="2025")
+    chart = GapChart(max_items=8)
+    chart.update(sop.planning_gap(hist, forecast, 5000.0))
+    assert [t.get_text() for t in chart.ax.get_xticklabels()][5:] == ["", "", ""]
+    assert [b.get_height() for b in chart.top][5:] == [0.0, 0.0, 0.0]
+    chart.close()
 
 
 def test_gap_chart_shows_the_largest_gaps_only():

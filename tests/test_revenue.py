@@ -11,7 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
-from sopcourse.widgets.planning import bass_figure  # noqa: E402
+from sopcourse.widgets.planning import BassChart  # noqa: E402
 
 
 # --------------------------------------------------------------------------- published examples
@@ -120,10 +120,15 @@ def test_bass_peak_is_at_launch_when_imitation_is_weaker_than_innovation():
     assert curve["adoptions"].idxmax() == 1
 
 
-def test_bass_explorer_update_returns_the_curve_and_a_png():
-    curve, png = bass_figure(0.02, 0.4, 5000, 24, actual=pd.Series([50, 80, 120]))
-    assert curve.equals(sop.bass_curve(0.02, 0.4, 5000, 24))
-    assert png[:4] == b"\x89PNG"
+def test_bass_explorer_chart_moves_the_curve_and_the_peak_line():
+    chart = BassChart(24, actual=pd.Series([50, 80, 120]))
+    for p, q in ((0.02, 0.4), (0.05, 0.2)):
+        curve = sop.bass_curve(p, q, 5000, 24)
+        png = chart.update(curve, p, q)
+        assert png[:4] == b"\x89PNG"
+        assert chart.line.get_ydata() == pytest.approx(curve["adoptions"].to_numpy())
+        assert chart.peak.get_xdata()[0] == pytest.approx(sop.bass_peak(p, q, 5000)["peak_time"])
+    chart.close()
 
 
 # --------------------------------------------------------------------------- NPI

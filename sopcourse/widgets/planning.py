@@ -1,78 +1,106 @@
 """Explorers for Modules 1 and 2: the top-down / bottom-up gap and the Bass launch curve.
 
 Thin ipywidgets wrappers: each redraw calls a pure, tested function
-(:func:`sopcourse.horizon.planning_gap`, :func:`sopcourse.revenue.bass_curve`) and draws
-the result to a PNG, so that the explorer works the same in JupyterLab, VS Code and a
-static HTML export.
+(:func:`sopcourse.horizon.planning_gap`, :func:`sopcourse.revenue.bass_curve`), moves the
+artists of a chart drawn once (:class:`GapChart`, :class:`BassChart`) and renders it to a
+PNG, so that the explorer works the same in JupyterLab, VS Code and a static HTML export.
 """
 
 from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 
-from ..horizon import planning_gap, plot_planning_gap
+from ..horizon import planning_gap
+from ..plotting import COLORS
 from ..revenue import bass_curve, bass_peak
 
-__all__ = ["top_down_explorer", "bass_explorer", "planning_gap_figure", "bass_figure"]
+__all__ = ["top_down_explorer", "bass_explorer", "GapChart", "BassChart"]
 
 
 def _figure():
-    """A figure with fixed margins: no constrained layout and no tight bounding box, which
-    would lay out every tick label twice per redraw (the slow part of an update)."""
+    """A figure with fixed margins at the PNG's resolution (80 dpi), without a layout engine:
+    the course style's constrained layout and tight bounding box would lay out every label
+    again, in extra drawing passes, on each redraw (the slow part of an update)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 3.5), layout="none")
+    fig, ax = plt.subplots(figsize=(8, 3.5), dpi=80, layout="none")
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
     return fig, ax
 
 
 def _png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
+    """Render the figure once, at its own resolution, to PNG bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches=None)
-    plt.close(fig)
+    fig.canvas.print_png(buffer)
     return buffer.getvalue()
 
 
-def planning_gap_figure(
-    history: pd.DataFrame,
-    item_forecast: pd.DataFrame,
-    total_plan: float,
-    *,
-    method: str = "proportion_of_averages",
-    last_periods: int | None = 12,
-    item: str = "sku",
-    period: str = "month",
-    value: str = "units",
-    units: str = "units",
-    max_items: int = 8,
-) -> tuple[pd.DataFrame, bytes]:
-    """One update of :func:`top_down_explorer`: the gap table and the chart as PNG bytes.
+class GapChart:
+    """The top-down explorer's chart: drawn once, then updated in place and rendered to PNG.
+
+    Shows top-down and bottom-up plans of the ``max_items`` items with the largest gap
+    (the same selection as :func:`sopcourse.horizon.plot_planning_gap`).
 
     Examples
     --------
+    >>> import matplotlib
+    >>> matplotlib.use("agg")
     >>> h = pd.DataFrame({"sku": ["a", "b"], "month": ["2024-12"] * 2, "units": [40.0, 60.0]})
     >>> f = pd.DataFrame({"sku": ["a", "b"], "month": ["2025-01"] * 2, "units": [50.0, 50.0]})
-    >>> table, png = planning_gap_figure(h, f, 120.0)
-    >>> float(table.loc["total", "gap"]), png[:4] == b"\\x89PNG"
-    (20.0, True)
+    >>> chart = GapChart(max_items=2)
+    >>> png = chart.update(planning_gap(h, f, 120.0))
+    >>> png[:4] == b"\\x89PNG", [t.get_text() for t in chart.ax.get_xticklabels()]
+    (True, ['b', 'a'])
+    >>> chart.close()
     """
-    table = planning_gap(
-        history,
-        item_forecast,
-        total_plan,
-        method=method,
-        last_periods=last_periods,
-        item=item,
-        period=period,
-        value=value,
-    )
-    fig, ax = _figure()
-    plot_planning_gap(table, units=units, max_items=max_items, ax=ax)
-    return table, _png(fig)
+
+    def __init__(self, max_items: int = 8, units: str = "units"):
+        self.fig, self.ax = _figure()
+        self.units = units
+        self.max_items = max_items
+        x = np.arange(max_items)
+        zeros = np.zeros(max_items)
+        self.top = self.ax.bar(x - 0.2, zeros, width=0.4, label="top-down", color=COLORS["primary"])
+        self.bottom = self.ax.bar(
+            x + 0.2, zeros, width=0.4, label="bottom-up", color=COLORS["accent"]
+        )
+        self.ax.set_ylabel(f"Plan over the horizon ({units})")
+        self.ax.legend(loc="upper right")
+
+    def update(self, gap: pd.DataFrame) -> bytes:
+        """Show a :func:`~sopcourse.horizon.planning_gap` table; return the PNG bytes."""
+        rows = gap.drop(index="total", errors="ignore")
+        order = rows["gap"].abs().sort_values(ascending=False).index[: self.max_items]
+        shown = rows.loc[order]
+        for i in range(self.max_items):
+            visible = i < len(shown)
+            top = shown["top_down"].iloc[i] if visible else 0.0
+            bottom = shown["bottom_up"].iloc[i] if visible else 0.0
+            self.top[i].set_height(top)
+            self.bottom[i].set_height(bottom)
+        labels = [str(i) for i in shown.index] + [""] * (self.max_items - len(shown))
+        self.ax.set_xticks(np.arange(self.max_items), labels)
+        hidden = len(rows) - len(shown)
+        name = gap.index.name or "item"
+        self.ax.set_xlabel(
+            f"{name} (the {len(shown)} largest gaps; {hidden} more not shown)" if hidden else name
+        )
+        self.ax.set_ylim(0, 1.1 * max(shown[["top_down", "bottom_up"]].to_numpy().max(), 1e-9))
+        if "total" in gap.index:
+            total = gap.loc["total"]
+            self.ax.set_title(
+                f"Top-down {total['top_down']:,.0f} vs bottom-up {total['bottom_up']:,.0f}: "
+                f"gap {total['gap']:+,.0f} {self.units}"
+            )
+        return _png(self.fig)
+
+    def close(self) -> None:
+        import matplotlib.pyplot as plt
+
+        plt.close(self.fig)
 
 
 def top_down_explorer(
@@ -84,6 +112,7 @@ def top_down_explorer(
     period: str = "month",
     value: str = "units",
     units: str = "units",
+    max_items: int = 8,
 ):
     """Sliders for the top-down total and the proportion method; shows the gap by item.
 
@@ -95,6 +124,8 @@ def top_down_explorer(
         Tidy item forecasts over the horizon: their sum is the bottom-up plan.
     total_plan : float, optional
         Starting top-down total [Y]; default: the bottom-up total.
+    max_items : int
+        Number of items (largest gaps) drawn.
 
     Returns
     -------
@@ -138,20 +169,24 @@ def top_down_explorer(
         continuous_update=False,
     )
     summary = w.HTML()
-    chart = w.Image(format="png")
+    image = w.Image(format="png")
+    chart = GapChart(max_items=max_items, units=units)
 
     def redraw(*_):
-        table, png = planning_gap_figure(
-            history,
-            item_forecast,
-            total.value,
-            method=method.value,
-            last_periods=window.value,
-            item=item,
-            period=period,
-            value=value,
-            units=units,
-        )
+        try:
+            table = planning_gap(
+                history,
+                item_forecast,
+                total.value,
+                method=method.value,
+                last_periods=window.value,
+                item=item,
+                period=period,
+                value=value,
+            )
+        except ValueError as error:  # e.g. average of proportions with an empty month
+            summary.value = f"<span style='color:{COLORS['bad']}'>{error}</span>"
+            return
         rows = table.drop(index="total")
         worst = rows["gap"].abs().idxmax()
         summary.value = (
@@ -159,42 +194,72 @@ def top_down_explorer(
             f"<b>{table.loc['total', 'top_down']:,.0f}</b> {units} &middot; largest item gap: "
             f"<b>{worst}</b> ({rows.loc[worst, 'gap']:+,.0f})"
         )
-        chart.value = png
+        image.value = chart.update(table)
 
     for control in (total, method, window):
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.VBox([total, method, window]), summary, chart])
+    return w.VBox([w.VBox([total, method, window]), summary, image])
 
 
-def bass_figure(
-    p: float,
-    q: float,
-    m: float,
-    periods: int,
-    actual: pd.Series | None = None,
-    units: str = "units",
-) -> tuple[pd.DataFrame, bytes]:
-    """One update of :func:`bass_explorer`: the Bass curve table and the chart as PNG bytes.
+class BassChart:
+    """The Bass explorer's chart: drawn once, then updated in place and rendered to PNG.
 
     Examples
     --------
-    >>> curve, png = bass_figure(0.03, 0.38, 1000, 24)
-    >>> len(curve), png[:4] == b"\\x89PNG"
-    (24, True)
+    >>> import matplotlib
+    >>> matplotlib.use("agg")
+    >>> chart = BassChart(24, actual=pd.Series([50, 80, 120]))
+    >>> png = chart.update(bass_curve(0.03, 0.38, 1000, 24), p=0.03, q=0.38)
+    >>> png[:4] == b"\\x89PNG", chart.ax.get_title()
+    (True, 'Peak at t* = 6.2 periods')
+    >>> chart.close()
     """
-    curve = bass_curve(p, q, m, periods)
-    peak = bass_peak(p, q, m)
-    fig, ax = _figure()
-    ax.plot(curve.index, curve["adoptions"], marker="o", markersize=3, label="Bass model")
-    if actual is not None:
-        ax.plot(range(1, len(actual) + 1), list(actual), "s", color="#e07b39", label="actual sales")
-    ax.axvline(peak["peak_time"], color="#8c8c8c", linestyle="--", linewidth=1)
-    ax.set_xlabel("Periods since launch")
-    ax.set_ylabel(f"New adopters per period ({units})")
-    ax.set_title(f"Peak at t* = {peak['peak_time']:.1f} periods")
-    ax.legend()
-    return curve, _png(fig)
+
+    def __init__(self, periods: int, actual: pd.Series | None = None, units: str = "units"):
+        self.fig, self.ax = _figure()
+        self.periods = periods
+        t = np.arange(1, periods + 1)
+        (self.line,) = self.ax.plot(
+            t, np.zeros(periods), marker="o", markersize=3, label="Bass model"
+        )
+        self.actual = actual
+        if actual is not None:
+            self.ax.plot(
+                np.arange(1, len(actual) + 1),
+                np.asarray(actual, dtype=float),
+                "s",
+                color=COLORS["accent"],
+                label="actual sales",
+            )
+        self.peak = self.ax.axvline(0, color=COLORS["neutral"], linestyle="--", linewidth=1)
+        self.ax.set_xlabel("Periods since launch")
+        self.ax.set_ylabel(f"New adopters per period ({units})")
+        self.ax.set_xlim(0, periods + 1)
+        self.ax.legend(loc="upper right")
+
+    def update(self, curve: pd.DataFrame, p: float | None = None, q: float | None = None) -> bytes:
+        """Show a :func:`~sopcourse.revenue.bass_curve` table; return the PNG bytes.
+
+        The peak line uses ``p`` and ``q`` when given, else the curve's largest period.
+        """
+        self.line.set_ydata(curve["adoptions"].to_numpy())
+        if p is not None and q is not None:
+            peak_time = bass_peak(p, q, 1.0)["peak_time"]
+        else:
+            peak_time = float(curve["adoptions"].idxmax())
+        self.peak.set_xdata([peak_time, peak_time])
+        top = curve["adoptions"].max()
+        if self.actual is not None and len(self.actual):
+            top = max(top, float(np.nanmax(np.asarray(self.actual, dtype=float))))
+        self.ax.set_ylim(0, 1.1 * max(top, 1e-9))
+        self.ax.set_title(f"Peak at t* = {peak_time:.1f} periods")
+        return _png(self.fig)
+
+    def close(self) -> None:
+        import matplotlib.pyplot as plt
+
+        plt.close(self.fig)
 
 
 def bass_explorer(
@@ -224,12 +289,11 @@ def bass_explorer(
         value=m, min=m / 4, max=m * 4, step=m / 40, description="m", readout_format=",.0f"
     )
     summary = w.HTML()
-    chart = w.Image(format="png")
+    image = w.Image(format="png")
+    chart = BassChart(periods, actual=actual, units=units)
 
     def redraw(*_):
-        curve, png = bass_figure(
-            p_slider.value, q_slider.value, m_slider.value, periods, actual, units
-        )
+        curve = bass_curve(p_slider.value, q_slider.value, m_slider.value, periods)
         peak = bass_peak(p_slider.value, q_slider.value, m_slider.value)
         summary.value = (
             f"Peak after <b>{peak['peak_time']:.1f}</b> periods at "
@@ -237,9 +301,9 @@ def bass_explorer(
             f"<b>{curve['cumulative'].iloc[-1] / m_slider.value:.0%}</b> of m adopted "
             f"after {periods} periods"
         )
-        chart.value = png
+        image.value = chart.update(curve, p_slider.value, q_slider.value)
 
     for control in (p_slider, q_slider, m_slider):
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.HBox([p_slider, q_slider, m_slider]), summary, chart])
+    return w.VBox([w.HBox([p_slider, q_slider, m_slider]), summary, image])

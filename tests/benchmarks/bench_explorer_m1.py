@@ -4,10 +4,10 @@
 
 Prints the median and 90th-percentile time of one update of
 
-* the top-down / bottom-up explorer (Module 1): ``planning_gap`` on 24 months of history of
-  40 SKUs x 4 regions plus 12 months of item forecasts, and the same with the chart drawn
-  to a PNG as the widget does;
-* the Bass explorer (Module 2): ``bass_curve`` over 60 periods, and with the chart.
+* the top-down / bottom-up explorer (Module 1): ``planning_gap`` on the sales history and
+  a year of item forecasts, and the same plus the chart (drawn once, updated in place and
+  rendered to a PNG, as the widget does with ``GapChart``);
+* the Bass explorer (Module 2): ``bass_curve`` over 60 periods, and with ``BassChart``.
 
 Uses the Tallridge sales history when ``sop.load_company()`` works, else a synthetic table
 of the same shape. Target: median under 150 ms for each update including the chart.
@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
-from sopcourse.widgets.planning import bass_figure, planning_gap_figure  # noqa: E402
+from sopcourse.widgets.planning import BassChart, GapChart  # noqa: E402
 
 
 def synthetic_history(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -81,15 +81,24 @@ def main(repeats: int = 30) -> None:
         source = f"synthetic stand-in ({type(exc).__name__})"
     bottom = forecast["units"].sum()
     print(f"data: {source}; {history['sku'].nunique()} SKUs, {len(history)} history rows")
+    gap_chart = GapChart(max_items=8, units="bicycles")
+    bass_chart = BassChart(60)
+
+    def gap_update(i):
+        table = sop.planning_gap(history, forecast, bottom * (0.9 + i / 150), last_periods=12)
+        gap_chart.update(table)
+
+    def bass_update(i):
+        p = 0.01 + i / 3000
+        bass_chart.update(sop.bass_curve(p, 0.4, 5000, 60), p, 0.4)
+
     cases = {
         "planning_gap (pure)": lambda i: sop.planning_gap(
             history, forecast, bottom * (0.9 + i / 150), last_periods=12
         ),
-        "top-down explorer update": lambda i: planning_gap_figure(
-            history, forecast, bottom * (0.9 + i / 150), last_periods=12
-        ),
+        "top-down explorer update": gap_update,
         "bass_curve (pure)": lambda i: sop.bass_curve(0.01 + i / 3000, 0.4, 5000, 60),
-        "Bass explorer update": lambda i: bass_figure(0.01 + i / 3000, 0.4, 5000, 60),
+        "Bass explorer update": bass_update,
     }
     print(f"load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, fn in cases.items():
