@@ -305,6 +305,13 @@ def _demand_review(company, month, periods, families, notes):
         stat.loc[after, "forecast"] = 0.0
 
     plan = company.sales_plan
+    snapshot = company.sales["month"].max() + 1
+    if plan is not None and month != snapshot:
+        notes.append(
+            f"The commercial plan (sales_plan version sop) was made at {snapshot}; a cycle "
+            f"for the earlier month {month} cannot know it and uses the statistical forecast."
+        )
+        plan = None
     if plan is not None:
         plan = plan[(plan["version"].astype(str) == "sop")].assign(
             month=lambda d: d["month"].astype(str)
@@ -448,13 +455,22 @@ def _supply_review(company, month, periods, consensus, notes):
     if not skus:
         notes.append("Supply review skipped: no planned product has a routing.")
         return None, None, None
-    supply = _component_supply(company, skus, consensus, periods)
+    snapshot = company.sales["month"].max() + 1
+    current = month == snapshot
+    supply = _component_supply(company, skus, consensus, periods) if current else None
     inputs = planning_inputs_from_company(
         planned,
         start=str(month),
         months=len(periods),
-        component_supply=supply if not supply.empty else None,
+        component_supply=supply if supply is not None and not supply.empty else None,
     )
+    if not current:
+        inputs.initial_inventory = None
+        notes.append(
+            f"Stock and open orders are known only at {snapshot} (the data's snapshot): the "
+            f"plan for {month} starts without finished-goods stock and does not limit "
+            "purchased components."
+        )
     # A partial cycle (a family made in one plant only): lanes from plants that make
     # none of the planned products are dropped, as balancing_plan requires.
     makers = set(inputs.production_cost["plant"])
@@ -534,10 +550,14 @@ def _gap_to_target(company, month, consensus, plan_units, periods, families, not
     shortfall = served_revenue - float(demand_revenue.sum())
     pipeline_value = 0.0
     if company.pipeline is not None:
-        open_deals = company.pipeline[
-            (company.pipeline["status"].astype(str) == "open")
-            & (company.pipeline["expected_close_month"] >= month)
-            & (company.pipeline["expected_close_month"].dt.year == year)
+        deals = company.pipeline
+        closed = deals["close_month"]
+        # open at the planning month: created before it and not closed before it
+        open_then = (deals["created_month"] < month) & (closed.isna() | (closed >= month))
+        open_deals = deals[
+            open_then
+            & (deals["expected_close_month"] >= month)
+            & (deals["expected_close_month"].dt.year == year)
         ]
         if families is not None:
             open_deals = open_deals[open_deals["family"].astype(str).isin(families)]

@@ -309,7 +309,10 @@ def test_an_earlier_planning_month_uses_only_the_history_before_it():
     assert r.history.index.max() == "2025-06"
     assert r.periods == ["2025-07", "2025-08", "2025-09"]
     assert r.review_year == 2024
+    # the commercial plan, the stock and the open orders are dated 2026-01: not used
     assert set(r.consensus["basis"]) == {"statistical (no plan)"}
+    assert r.component_supply is None and r.planning_inputs.initial_inventory is None
+    assert any("was made at 2026-01" in n for n in r.notes)
 
 
 # --------------------------------------------------------------------------- failures
