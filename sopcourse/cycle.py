@@ -818,7 +818,8 @@ def run_cycle(
     if families is not None:
         notes.append(
             f"Only the families {families} are planned: the targets, the pipeline and the "
-            "actual revenue to date are theirs, but the monthly budget is the whole company's."
+            "actual revenue to date are theirs; the monthly budget and the KPI review are the "
+            "whole company's."
         )
     done(4)
 
@@ -1191,6 +1192,8 @@ def _check_output(out: Path) -> str | None:
     if out.exists() and out.is_dir():
         return f"{out} is a folder: give a file name such as review.html."
     folder = out.parent if str(out.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder: choose another --out."
     if not folder.is_dir():
         return f"the folder {folder} does not exist: create it first or choose another --out."
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -364,6 +364,7 @@ def test_failure_while_writing_keeps_the_old_file_and_no_temp_file(tmp_path, mon
         (["no/such/folder"], "does not exist"),
         (["--out-dir-missing"], "does not exist: create it first"),
         (["--out-is-folder"], "is a folder"),
+        (["--out-under-a-file"], "is a file, not a folder"),
         (["--month", "2026/01"], "'YYYY-MM'"),
         (["--month", "2027-03"], "after the history ends"),
         (["--month", "2022-06"], "less than a year of history"),
@@ -380,12 +381,15 @@ def test_bad_input_exits_1_with_a_clear_message_and_no_file(tmp_path, capsys, ar
             out = tmp_path / "missing" / "review.html"
         elif a == "--out-is-folder":
             out = tmp_path
+        elif a == "--out-under-a-file":
+            (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
+            out = tmp_path / "notes.txt" / "review.html"
         elif a == "DATA":
             argv.append(str(tmp_path))
         else:
             argv.append(a)
     before = sorted(os.listdir(tmp_path))
-    assert run_cli(*argv, "--out", out) == 1
+    assert run_cli(*argv, "--out", out) == 1  # fails before anything runs or is written
     assert message in capsys.readouterr().err
     assert sorted(os.listdir(tmp_path)) == before
 
@@ -447,3 +451,24 @@ def test_full_tallridge_plan_serves_everything_and_says_so(full):
     r = full["result"]
     assert r.plan.fill_rate == pytest.approx(1.0)
     assert "demand vs supply" in set(r.decisions["topic"])
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anywhere")
+def test_read_only_output_folder_exits_1_before_running(tmp_path, capsys):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert run_cli("--out", folder / "review.html") == 1
+        assert "cannot write in" in capsys.readouterr().err
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_unwritable_output_folder_exits_1_with_the_reason(tmp_path, capsys, monkeypatch):
+    """The permission check itself (root passes any chmod, so it is simulated here)."""
+    monkeypatch.setattr(cycle.os, "access", lambda path, mode: False)
+    assert run_cli("--out", tmp_path / "review.html") == 1
+    assert f"cannot write in {tmp_path}" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
