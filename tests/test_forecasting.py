@@ -290,3 +290,41 @@ def test_backtest_too_short_history_says_how_to_fix():
 def test_public_names_reexported():
     for name in ("forecast_all", "forecast_series", "classify_demand", "rolling_origin_backtest"):
         assert hasattr(sop, name)
+
+
+def test_fast_fits_are_never_worse_than_statsmodels_default_optimiser():
+    """The fast path (SLSQP, refit with the default when it stops early) reaches an AICc at
+    least as good as statsmodels' default L-BFGS-B from the same heuristic start."""
+    import warnings
+
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    rng = np.random.default_rng(11)
+    t = np.arange(48)
+    for _ in range(8):
+        level = rng.uniform(20, 400)
+        y = level * (1 + rng.uniform(0.1, 0.5) * np.sin(2 * np.pi * t / 12))
+        y = np.clip(y + rng.normal(0, 0.1 * level, 48), 0, None)
+        for method in ("ses", "holt_damped", "ses_seasonal", "holt_winters"):
+            spec = dict(fc._ES_SPECS[method])
+            if "seasonal" in spec:
+                spec["seasonal_periods"] = 12
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                default = ExponentialSmoothing(y, initialization_method="heuristic", **spec)
+                reference = default.fit(use_brute=False).aicc
+            assert fc._fit_es(y, method, 12, None, fast=True).aicc <= reference + 0.5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"init": "first"}, "init must be"),
+        ({"variant": "ets"}, "variant must be"),
+        ({"alpha": 0}, "alpha"),
+        ({"beta": 2.0, "variant": "tsb"}, "beta"),
+    ],
+)
+def test_croston_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fc.croston_forecast([0, 3, 0, 4], **kwargs)
