@@ -70,13 +70,22 @@ def find_submissions(folder) -> dict:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
+        path = None
         if entry.is_dir():
             files = sorted(p for p in entry.iterdir() if p.is_file() and not p.name.startswith("."))
             nbs = [p for p in files if p.suffix == ".ipynb"] or files
-            if nbs:
-                found[student_id(entry)] = nbs[0]
+            path = nbs[0] if nbs else None
         elif entry.is_file():
-            found[student_id(entry)] = entry
+            path = entry
+        if path is None:
+            continue
+        student = student_id(entry)
+        if student in found:  # e.g. "ann b.ipynb" and "ann_b.ipynb", or ann.ipynb and ann/
+            raise ValueError(
+                f"{found[student].name} and {path.name} in {folder} would both be student "
+                f"{student!r}: rename one so that no row is lost"
+            )
+        found[student] = path
     return found
 
 

@@ -543,3 +543,12 @@ def test_validate_warns_about_a_solution_that_types_in_a_number(tmp_path, sandbo
         line.startswith("warning: q1: the solution's answer is the same")
         for line in report["lines"]
     )
+
+
+def test_two_submissions_that_would_share_a_row_are_refused(tmp_path):
+    from sopcourse.grading.grade import find_submissions
+
+    write(blank(), tmp_path / "ann b.ipynb")
+    write(blank(), tmp_path / "ann_b.ipynb")
+    with pytest.raises(ValueError, match="both be student 'ann_b'"):
+        find_submissions(tmp_path)
