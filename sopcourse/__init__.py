@@ -31,6 +31,7 @@ _PUBLIC_MODULES = [
     "scenarios",
     "kpi",
     "selfcheck",
+    "cycle",
 ]
 
 __all__ = ["__version__"]
