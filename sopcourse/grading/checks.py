@@ -20,6 +20,11 @@ from dataclasses import dataclass
 __all__ = ["SelfCheck", "SelfCheckResult", "CheckFailed", "expect"]
 
 LABEL = "public checks only"
+# mode -> (label, message on a pass); "exam": the checks confirm only an answer's form.
+MODES = {
+    "homework": (LABEL, "all public checks pass."),
+    "exam": ("form checks only", "the answer has the expected form (not graded here)."),
+}
 
 
 class CheckFailed(AssertionError):
@@ -83,6 +88,9 @@ class SelfCheck:
     ----------
     assignment : str
         The assignment's name, as in the notebook metadata.
+    mode : {"homework", "exam"}
+        ``"exam"`` labels every result *form checks only*: the exam's public checks
+        confirm only that an answer has the right form, never that it is right.
 
     Examples
     --------
@@ -95,12 +103,17 @@ class SelfCheck:
     [FAIL] q1 (public checks only): The total is positive.
     >>> grader.check("q1", check_q1, total=12)
     [PASS] q1 (public checks only): all public checks pass.
+    >>> SelfCheck("exam", mode="exam").check("q1", check_q1, total=12)
+    [PASS] q1 (form checks only): the answer has the expected form (not graded here).
     """
 
-    def __init__(self, assignment: str, expected=None):
+    def __init__(self, assignment: str, expected=None, *, mode: str = "homework"):
         if not isinstance(assignment, str) or not assignment:
             raise ValueError("SelfCheck needs the assignment name, e.g. SelfCheck('hw1')")
+        if mode not in MODES:
+            raise ValueError(f"SelfCheck mode must be one of {sorted(MODES)}, not {mode!r}")
         self.assignment = assignment
+        self.label, self._pass_message = MODES[mode]
         self._expected = expected
         self.results: list[SelfCheckResult] = []
 
@@ -113,21 +126,25 @@ class SelfCheck:
         """Run the public checks of ``question`` on the learner's ``answers``."""
         if any(v is Ellipsis or v is None for v in answers.values()):
             result = SelfCheckResult(
-                question, "not answered", "replace the ... with your answer and run again."
+                question,
+                "not answered",
+                "replace the ... with your answer and run again.",
+                self.label,
             )
         else:
             try:
                 if check_function is not None:
                     check_function(**answers)
-                result = SelfCheckResult(question, "pass", "all public checks pass.")
+                result = SelfCheckResult(question, "pass", self._pass_message, self.label)
             except CheckFailed as exc:
-                result = SelfCheckResult(question, "fail", str(exc))
+                result = SelfCheckResult(question, "fail", str(exc), self.label)
             except Exception as exc:  # noqa: BLE001 - a broken answer is a failed check
                 result = SelfCheckResult(
                     question,
                     "fail",
                     f"checking your answer raised {type(exc).__name__}: {exc}. "
                     "Is it the kind of value the question asks for?",
+                    self.label,
                 )
         self.results.append(result)
         return result
