@@ -12,6 +12,7 @@ quarter of cold execution per submission).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -69,12 +70,15 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         subs = Path(tmp) / "subs"
         paths = submissions(args.n, subs)
+        load = [os.getloadavg()[0]]
         t0 = time.perf_counter()
         records = grade_folder(DEMO, subs, Path(tmp) / "out", seed=7, jobs=args.jobs)
         graded = time.perf_counter() - t0
+        load.append(os.getloadavg()[0])
         totals = sorted({r["total"] for r in records.values()})
         cold_paths = paths[: args.cold_n or args.n]
         cold_s = cold(cold_paths)
+        load.append(os.getloadavg()[0])
     per_grade = graded / args.n
     per_cold = cold_s / len(cold_paths)
     print(f"grade -j {args.jobs}: {args.n} submissions in {graded:.1f} s = {per_grade:.3f} s each")
@@ -83,6 +87,10 @@ def main(argv=None) -> int:
         f"cold nbclient:  {len(cold_paths)} submissions in {cold_s:.1f} s = {per_cold:.3f} s each"
     )
     print(f"ratio grade/cold per submission: {per_grade / per_cold:.3f} (target <= 0.25)")
+    print(
+        f"load average (1 min) before / after grading / after cold: "
+        f"{' / '.join(f'{x:.1f}' for x in load)} on {os.cpu_count()} cores"
+    )
     return 0
 
 
