@@ -42,14 +42,21 @@ def student_text():
 
 
 @pytest.fixture(scope="module")
-def expected(exam, tmp_path_factory):
-    """The solution's answers on the standard data, computed exactly as the grader does."""
-    from sopcourse.grading.grade import expected_answers
+def sandbox(tmp_path_factory):
+    """One warm grading sandbox for this module (the exam's folder hidden from it)."""
     from sopcourse.grading.sandbox import Limits, Sandbox
 
     hide = [str(SOURCE.parent), str(tmp_path_factory.getbasetemp())]
-    with Sandbox(hide=hide, limits=Limits(cell_seconds=120, notebook_seconds=600)) as sandbox:
-        return expected_answers(exam, sandbox, None)
+    with Sandbox(hide=hide, limits=Limits(cell_seconds=120, notebook_seconds=600)) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def expected(exam, sandbox):
+    """The solution's answers on the standard data, computed exactly as the grader does."""
+    from sopcourse.grading.grade import expected_answers
+
+    return expected_answers(exam, sandbox, None)
 
 
 def answer_values(exam, expected):
@@ -254,6 +261,29 @@ def test_the_student_edition_holds_no_solution_code_hidden_test_or_rubric(exam, 
                 line = line.strip()
                 if len(line) >= 25 and not line.startswith("#"):
                     assert line not in student_text, (qid, line)
+
+
+def test_answers_typed_in_from_the_standard_data_lose_their_points_on_a_variant(
+    exam, expected, sandbox, tmp_path
+):
+    """Graded on a variant: the typed-in Q1b and Q7 score zero, the computed rest full marks."""
+    from sopcourse.grading.grade import grade_folder
+
+    nb = nbformat.read(SOURCE, as_version=4)
+    typed = {"q1b": "slushy_units", "q7": "promo_lift_pct"}
+    for cell, (role, qid) in zip(nb.cells, exam.roles, strict=True):
+        if role == "answer" and qid in typed:
+            cell.source = f"{typed[qid]} = {expected[qid][typed[qid]]!r}"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(nb, subs / "typist.ipynb")
+    record = grade_folder(
+        SOURCE, subs, tmp_path / "out", seed=11, jobs=1, progress=None, sandbox=sandbox
+    )["typist"]
+    points = {qid: q["points"] for qid, q in record["questions"].items()}
+    auto = [qid for qid, q in exam.questions.items() if q.kind == "code"]
+    assert points["q1b"] == 0 and points["q7"] == 0
+    assert all(points[qid] == exam.questions[qid].points for qid in auto if qid not in typed)
 
 
 def test_release_writes_exactly_the_committed_student_edition():
