@@ -173,7 +173,12 @@ def judge_answer(spec: dict, answer, expected, model=None):
 
 
 def _namespace(values, grader):
-    ns = {"np": np, "pd": pd, "math": math, "grader": grader, "expect": expect}
+    """What a public check or hidden test sees in the grader: the answers, ``np``, ``pd``,
+    ``math``, ``sop`` (the course package), ``grader`` and ``expect``; nothing else of the
+    notebook (``sopcourse validate`` reports a check that needs more)."""
+    import sopcourse
+
+    ns = {"np": np, "pd": pd, "math": math, "sop": sopcourse, "grader": grader, "expect": expect}
     ns.update(values)
     return ns
 

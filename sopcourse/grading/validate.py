@@ -69,6 +69,18 @@ def validate(source, seeds=(11, 23, 47), limits=None, jobs=2, sandbox=None) -> d
                     for qid, q in sol["questions"].items()
                     if q["status"] not in ("correct", "rubric pending")
                 ]
+            # The feedback page re-runs each public check on the extracted answers, outside
+            # the notebook: on the solution every one of them must pass there too.
+            failed_checks = [
+                f"  {qid}: public check fails on the feedback page: {message} (a check may "
+                "use only its arguments, np, pd, math and sop; guard notebook-only parts "
+                "with `if 'name' in globals():`)"
+                for qid, q in sol["questions"].items()
+                for status, message in q.get("public", [])
+                if status == "fail"
+            ]
+            ok = ok and not failed_checks
+            lines += failed_checks
         answers = [expected_answers(assignment, sandbox, seed) for seed in [None, *seeds]]
     same = []
     for qid in answers[0]:
