@@ -91,6 +91,9 @@ class SelfCheck:
     mode : {"homework", "exam"}
         ``"exam"`` labels every result *form checks only*: the exam's public checks
         confirm only that an answer has the right form, never that it is right.
+    remember : bool, optional
+        Remember answered checks in the learner's progress file (``sop.progress()``);
+        default: yes for homework in a live notebook, no for the exam and the grader.
 
     Examples
     --------
@@ -107,7 +110,7 @@ class SelfCheck:
     [PASS] q1 (form checks only): the answer has the expected form (not graded here).
     """
 
-    def __init__(self, assignment: str, expected=None, *, mode: str = "homework"):
+    def __init__(self, assignment: str, expected=None, *, mode: str = "homework", remember=None):
         if not isinstance(assignment, str) or not assignment:
             raise ValueError("SelfCheck needs the assignment name, e.g. SelfCheck('hw1')")
         if mode not in MODES:
@@ -115,6 +118,9 @@ class SelfCheck:
         self.assignment = assignment
         self.label, self._pass_message = MODES[mode]
         self._expected = expected
+        # A learner's homework checks count in sop.progress() (as "hw3-q1"); the grader's
+        # own re-runs (remember=False) and the exam's form checks do not.
+        self._remember = (expected is None and mode == "homework") if remember is None else remember
         self.results: list[SelfCheckResult] = []
 
     @property
@@ -147,4 +153,8 @@ class SelfCheck:
                     self.label,
                 )
         self.results.append(result)
+        if self._remember and result.status != "not answered":
+            from ..selfcheck import record_attempt
+
+            record_attempt(f"{self.assignment}-{question}", result.status == "pass")
         return result

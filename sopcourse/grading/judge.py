@@ -199,7 +199,7 @@ def run_hidden(code: str, values: dict, expected: dict, assignment: str):
 
 def run_public(code: str, values: dict, assignment: str):
     """Re-run a public check cell on the student's plain values; return its results."""
-    grader = SelfCheck(assignment)
+    grader = SelfCheck(assignment, remember=False)
     try:
         exec(compile(code, "<public check>", "exec"), _namespace(values, grader))  # noqa: S102
     except Exception as exc:  # noqa: BLE001
