@@ -340,7 +340,9 @@ def judge_submission(assignment: Assignment, result, lost, info, expected) -> di
                 ok_all = False
                 msgs.append(f"{name}: {msg}")
         rec["public"] = [
-            list(r) for code in q.checks for r in run_public(code, values, assignment.name)
+            list(r)
+            for code in q.checks
+            for r in run_public(code, values, assignment.name, assignment.mode)
         ]
         for code, message in q.hidden:
             ok, kind = run_hidden(code, values, exp, assignment.name)

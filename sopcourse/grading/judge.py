@@ -197,9 +197,9 @@ def run_hidden(code: str, values: dict, expected: dict, assignment: str):
     return True, ""
 
 
-def run_public(code: str, values: dict, assignment: str):
+def run_public(code: str, values: dict, assignment: str, mode: str = "homework"):
     """Re-run a public check cell on the student's plain values; return its results."""
-    grader = SelfCheck(assignment, remember=False)
+    grader = SelfCheck(assignment, mode=mode, remember=False)
     try:
         exec(compile(code, "<public check>", "exec"), _namespace(values, grader))  # noqa: S102
     except Exception as exc:  # noqa: BLE001

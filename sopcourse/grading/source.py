@@ -53,6 +53,7 @@ class Assignment:
     nb: nbformat.NotebookNode
     questions: dict  # qid -> Question, in notebook order
     roles: list  # per cell: ("answer", qid) | ("check", qid) | ("hidden", qid) | ("plain", None)
+    mode: str = "homework"  # "exam": public checks confirm only an answer's form
 
     @property
     def total_points(self) -> float:
@@ -158,7 +159,12 @@ def parse_assignment(nb_or_path) -> Assignment:
             roles.append(("plain", None))
     if not questions:
         raise ValueError("the notebook declares no questions; see assignments/README.md")
-    return Assignment(str(name), nb, questions, roles)
+    mode = str(nb.metadata.get("sopcourse", {}).get("mode", "homework"))
+    if mode not in ("homework", "exam"):
+        raise ValueError(
+            f'notebook metadata sopcourse.mode must be "homework" or "exam", not {mode!r}'
+        )
+    return Assignment(str(name), nb, questions, roles, mode)
 
 
 def student_edition(assignment: Assignment) -> nbformat.NotebookNode:
@@ -171,6 +177,8 @@ def student_edition(assignment: Assignment) -> nbformat.NotebookNode:
         k: v for k, v in assignment.nb.metadata.items() if k in ("kernelspec", "language_info")
     }
     nb.metadata["sopcourse"] = {"assignment": assignment.name, "edition": "student"}
+    if assignment.mode != "homework":
+        nb.metadata["sopcourse"]["mode"] = assignment.mode
     for cell, (role, qid) in zip(assignment.nb.cells, assignment.roles, strict=True):
         if role == "hidden":
             continue

@@ -27,3 +27,15 @@ def test_exam_form_checks_and_the_graders_reruns_are_not_remembered(tmp_path, mo
     assert run_public(code, {"total": 3}, "hw3") == [("pass", "all public checks pass.")]
     assert sop.progress().empty
     assert not (tmp_path / "p.json").exists()
+
+
+def test_the_exam_feedback_page_says_form_checks_only():
+    from pathlib import Path
+
+    from sopcourse.grading.source import parse_assignment
+
+    exam = parse_assignment(Path(__file__).resolve().parents[2] / "exams" / "exam.ipynb")
+    assert exam.mode == "exam"
+    code = 'def check_q1(total):\n    expect(total > 0, "positive")\n\ngrader.check("q1", check_q1, total=total)\n'
+    [(status, message)] = run_public(code, {"total": 3}, "exam", exam.mode)
+    assert status == "pass" and "not graded here" in message
