@@ -11,15 +11,26 @@ Methods (the ``method`` names accepted by :func:`forecast_series`):
 ``holt_damped``     Holt with a damped trend, ETS(A,Ad,N) (statsmodels)
 ``ses_seasonal``    level + additive seasonality, ETS(A,N,A) (statsmodels)
 ``holt_winters``    damped trend + additive seasonality, ETS(A,Ad,A) (statsmodels)
+``ses_adjusted``    SES on the seasonally adjusted series, re-seasonalised
+``holt_damped_adjusted``  damped Holt on the seasonally adjusted series, re-seasonalised
 ``croston``         Croston (1972) for intermittent demand
 ``sba``             Syntetos-Boylan approximation: Croston x (1 - alpha/2)
 ``tsb``             Teunter-Syntetos-Babai (2011): demand probability x size
 ==================  ===========================================================
 
-``method="auto"`` chooses by a stated criterion: intermittent or lumpy series (by the
-Syntetos-Boylan-Croston ADI / CV² classification) get SBA; the others get the
-exponential smoothing model with the lowest AICc (``criterion="aicc"``, one fit per
-candidate) or the lowest rolling-origin MAE (``criterion="backtest"``, slower).
+The seasonally adjusted methods decompose the history classically (statsmodels
+``seasonal_decompose``: centred moving average, multiplicative seasonal indices
+:math:`S_j`, additive when the series has a zero), smooth :math:`y_t / S_{t \\bmod m}`
+with statsmodels and multiply the forecast by the index of the same month
+(Hyndman & Athanasopoulos, FPP3, Sections 3.4 and 3.6, "forecasting with decomposition";
+the seasonal adjustment of the M4 competition benchmarks, Makridakis et al., 2020).
+
+``method="auto"`` chooses by a stated criterion (:func:`select_method`): intermittent or
+lumpy series (by the Syntetos-Boylan-Croston ADI / CV² classification) get SBA; a series
+with at least two full seasons is treated as seasonal and gets ``ses_adjusted`` or
+``holt_damped_adjusted``, whichever has the lower AICc on the same seasonally adjusted
+series; a shorter one gets ``ses`` or ``holt_damped`` by AICc. ``criterion="backtest"``
+chooses by rolling-origin MAE instead (slower).
 
 Forecast errors everywhere in the course use **error = forecast - actual** (positive =
 over-forecast); see :mod:`sopcourse.accuracy`. Forecasts of demand are clipped at 0.
@@ -58,6 +69,8 @@ FORECAST_METHODS = (
     "holt_damped",
     "ses_seasonal",
     "holt_winters",
+    "ses_adjusted",
+    "holt_damped_adjusted",
     "croston",
     "sba",
     "tsb",
@@ -69,6 +82,8 @@ _ES_SPECS = {
     "ses_seasonal": {"seasonal": "add"},
     "holt_winters": {"trend": "add", "damped_trend": True, "seasonal": "add"},
 }
+#: seasonally adjusted method -> the exponential smoothing model of the adjusted series
+_ADJUSTED = {"ses_adjusted": "ses", "holt_damped_adjusted": "holt_damped"}
 _INTERMITTENT = ("croston", "sba", "tsb")
 #: Syntetos, Boylan & Croston (2005) cut-off for the average inter-demand interval.
 ADI_CUTOFF = 1.32
@@ -212,7 +227,59 @@ def croston_forecast(
     return float(forecast), fitted
 
 
+class _AdjustedFit:
+    """An exponential smoothing fit of a seasonally adjusted series, re-seasonalised.
+
+    ``aicc`` is the statsmodels AICc of the fit on the adjusted series (comparable only
+    with other fits on the same adjusted series); ``forecast`` and ``fittedvalues`` are on
+    the scale of the original series.
+    """
+
+    def __init__(self, res, seasonal: np.ndarray, season_length: int, multiplicative: bool):
+        self.res, self.multiplicative = res, multiplicative
+        self.seasonal = seasonal
+        self.last_season = seasonal[-season_length:]
+        self.aicc = res.aicc
+
+    def _reseason(self, values, indices):
+        values = np.asarray(values, dtype=float)
+        return values * indices if self.multiplicative else values + indices
+
+    def forecast(self, horizon: int) -> np.ndarray:
+        m = self.last_season.size
+        future = np.array([self.last_season[h % m] for h in range(horizon)])
+        return self._reseason(self.res.forecast(horizon), future)
+
+    @property
+    def fittedvalues(self) -> np.ndarray:
+        return self._reseason(self.res.fittedvalues, self.seasonal)
+
+
+def _seasonal_adjust(y: np.ndarray, season_length: int, method: str):
+    """Classical decomposition (statsmodels): adjusted series, seasonal component, kind."""
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    if season_length < 2 or y.size < 2 * season_length:
+        raise ValueError(
+            f"{method} needs 2 full seasons ({2 * season_length} periods, season_length >= 2) "
+            f"to estimate seasonal indices; history has {y.size}. Use ses or holt_damped."
+        )
+    multiplicative = bool((y > 0).all())
+    if not multiplicative and y.mean() <= 0:
+        raise ValueError(f"{method} needs some demand; the history is all zeros. Use naive.")
+    decomposition = seasonal_decompose(
+        y, model="multiplicative" if multiplicative else "additive", period=season_length
+    )
+    seasonal = np.asarray(decomposition.seasonal, dtype=float)
+    adjusted = y / seasonal if multiplicative else y - seasonal
+    return adjusted, seasonal, multiplicative
+
+
 def _fit_es(y: np.ndarray, method: str, season_length: int, alpha: float | None, fast: bool):
+    if method in _ADJUSTED:
+        adjusted, seasonal, multiplicative = _seasonal_adjust(y, season_length, method)
+        res = _fit_es(adjusted, _ADJUSTED[method], season_length, alpha, fast)
+        return _AdjustedFit(res, seasonal, season_length, multiplicative)
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     spec = dict(_ES_SPECS[method])
@@ -285,7 +352,7 @@ def _forecast_values(
         if y.size < window:
             raise ValueError(f"moving_average needs window={window} periods; got {y.size}.")
         out = np.repeat(y[-window:].mean(), horizon)
-    elif method in _ES_SPECS:
+    elif method in _ES_SPECS or method in _ADJUSTED:
         out = np.asarray(_fit_es(y, method, season_length, alpha, fast).forecast(horizon))
     elif method in _INTERMITTENT:
         level, _ = croston_forecast(y, alpha if alpha is not None else 0.1, variant=method)
@@ -413,7 +480,8 @@ def one_step_forecasts(
     history : pandas.Series or array-like
         Demand per period (>= 0).
     method : {"naive", "seasonal_naive", "moving_average", "ses", "holt", "holt_damped",
-        "ses_seasonal", "holt_winters", "croston", "sba", "tsb"}
+        "ses_seasonal", "holt_winters", "ses_adjusted", "holt_damped_adjusted", "croston",
+        "sba", "tsb"}
     alpha : float, optional
         :math:`\\alpha`; with ``initial_level`` reproduces hand-worked SES tables
         :math:`F_{t+1} = F_t + \\alpha (A_t - F_t)` exactly.
@@ -463,7 +531,7 @@ def one_step_forecasts(
         fitted = pd.Series(
             _known_start_fit(y, method, alpha, beta, initial_level, initial_trend), index=index
         )
-    elif method in _ES_SPECS:
+    elif method in _ES_SPECS or method in _ADJUSTED:
         res = _fit_es(y, method, season_length, alpha, fast=False)
         fitted = pd.Series(np.asarray(res.fittedvalues), index=index)
     else:
@@ -536,15 +604,32 @@ def select_method(
     """Choose a forecasting method for one series by a stated criterion.
 
     Rule: intermittent or lumpy series (ADI >= 1.32) get ``"sba"``; series shorter than 4
-    periods get ``"naive"``. Otherwise, among ``candidates`` (default: ses, holt_damped
-    and, with at least 2 seasons + 2 periods, ses_seasonal and holt_winters):
+    periods get ``"naive"``. Otherwise, with ``criterion="aicc"`` (the default):
 
-    * ``criterion="aicc"``: lowest corrected Akaike information criterion of the
-      statsmodels fit (one fit per candidate, cheap);
-    * ``criterion="backtest"``: lowest rolling-origin MAE (error = forecast - actual, so
-      the sign does not matter for the MAE) over ``n_origins`` origins and
-      ``horizon`` steps (:func:`rolling_origin_backtest`; candidates may then include the
-      benchmarks naive, seasonal_naive and moving_average).
+    1. **Seasonal or not, by the length of the history.** A series with at least two full
+       seasons (:math:`T \\ge 2m`, ``season_length >= 2``) is treated as seasonal: the
+       candidates are ``ses_adjusted`` and ``holt_damped_adjusted`` (exponential smoothing
+       of the classically seasonally adjusted series, re-seasonalised). A shorter series
+       cannot give seasonal indices and gets the non-seasonal ``ses`` and ``holt_damped``.
+       Pass ``season_length=1`` for data without a seasonal cycle.
+    2. **AICc only between fits of the same observations.** Among those two candidates the
+       lowest corrected Akaike information criterion of the statsmodels fit wins
+       (:math:`AICc = AIC + \\text{penalty}(k, T)`); both are fitted on the same series
+       (the adjusted one, or the raw one) with the same number of initial states, so their
+       likelihoods are comparable. Explicit ``candidates`` must all belong to one group
+       (raw: ses, holt, holt_damped, ses_seasonal, holt_winters; or adjusted).
+
+    Why not AICc between seasonal and non-seasonal models on the raw history: AICc
+    scores one-step-ahead fit. On a noisy seasonal series SES with a high :math:`\\alpha`
+    follows the season one month late and fits one step ahead about as well as a
+    Holt-Winters model that pays for 12 seasonal states, so AICc picked SES for a third of
+    the Tallridge bicycle series; its flat forecast then carried the spring level into
+    the autumn (S&OP forecasts 1-18 months ahead, where the season matters most).
+
+    ``criterion="backtest"``: lowest rolling-origin MAE (error = forecast - actual, so the
+    sign does not matter for the MAE) over ``n_origins`` origins and ``horizon`` steps
+    (:func:`rolling_origin_backtest`), among ``candidates`` (default: the same as for
+    AICc plus the benchmarks seasonal_naive (with a full season) and naive).
 
     With ``fast=True`` (the default) the statsmodels fits use heuristic start values
     and no brute-force search, which makes selection over 1,000 series several times
@@ -559,24 +644,43 @@ def select_method(
     --------
     >>> select_method([0, 0, 4, 0, 0, 0, 5, 0, 0, 3, 0, 0])["method"]
     'sba'
+    >>> spring = [60, 70, 100, 130, 140, 130, 110, 100, 90, 80, 60, 70] * 3
+    >>> sorted(select_method(spring)["scores"])
+    ['holt_damped_adjusted', 'ses_adjusted']
+    >>> select_method(spring[:20])["method"] in ("ses", "holt_damped")
+    True
     """
     y = _check_history(history)
     if criterion not in ("aicc", "backtest"):
         raise ValueError(f"criterion must be 'aicc' or 'backtest'; got {criterion!r}.")
+    season_length = _check_int(season_length, "season_length", 1, "Use 12 for monthly data.")
     demand_class = classify_demand(y)
     if demand_class in ("intermittent", "lumpy"):
         return {"method": "sba", "demand_class": demand_class, "scores": {}}
     if demand_class == "no demand" or y.size < 4:
         return {"method": "naive", "demand_class": demand_class, "scores": {}}
+    seasonal = season_length >= 2 and y.size >= 2 * season_length
     if candidates is None:
-        candidates = ["ses", "holt_damped"]
-        if y.size >= 2 * season_length + 2:
-            candidates += ["ses_seasonal", "holt_winters"]
+        candidates = (
+            ["ses_adjusted", "holt_damped_adjusted"] if seasonal else ["ses", "holt_damped"]
+        )
+        if criterion == "backtest":
+            candidates = [*candidates, "seasonal_naive", "naive"] if seasonal else candidates
+    candidates = list(candidates)
+    if criterion == "aicc":
+        unknown = [c for c in candidates if c not in _ES_SPECS and c not in _ADJUSTED]
+        if unknown:
+            raise ValueError(f"AICc needs exponential smoothing candidates; got {unknown!r}.")
+        groups = {c in _ADJUSTED for c in candidates}
+        if len(groups) > 1:
+            raise ValueError(
+                f"candidates {candidates} mix models of the raw and of the seasonally adjusted "
+                "series: their AICc values are not comparable. Compare within one group, or "
+                "use criterion='backtest'."
+            )
     scores, fits = {}, {}
     for name in candidates:
         if criterion == "aicc":
-            if name not in _ES_SPECS:
-                raise ValueError(f"AICc needs exponential smoothing candidates; got {name!r}.")
             fits[name] = _fit_es(y, name, season_length, None, fast)
             scores[name] = float(fits[name].aicc)
         else:
@@ -585,7 +689,7 @@ def select_method(
             )
             scores[name] = float(bt["error"].abs().mean())
     finite = {k: v for k, v in scores.items() if np.isfinite(v)}
-    best = min(finite, key=finite.get) if finite else "ses"
+    best = min(finite, key=finite.get) if finite else candidates[0]
     choice = {"method": best, "demand_class": demand_class, "scores": scores}
     if _keep_fit and best in fits:
         choice["_fit"] = fits[best]

@@ -139,8 +139,8 @@ def test_auto_chooses_sba_for_spare_parts_and_seasonal_model_for_bikes():
     t = np.arange(48)
     bikes = 200 + 80 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 5, 48)
     choice = fc.select_method(bikes)
-    assert choice["method"] in ("ses_seasonal", "holt_winters")
-    assert set(choice["scores"]) == {"ses", "holt_damped", "ses_seasonal", "holt_winters"}
+    assert choice["method"] in ("ses_adjusted", "holt_damped_adjusted")
+    assert set(choice["scores"]) == {"ses_adjusted", "holt_damped_adjusted"}
 
 
 def test_backtest_criterion_picks_seasonal_naive_on_a_pure_seasonal_pattern():
@@ -328,3 +328,140 @@ def test_fast_fits_are_never_worse_than_statsmodels_default_optimiser():
 def test_croston_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         fc.croston_forecast([0, 3, 0, 4], **kwargs)
+
+
+# --------------------------------------------------------------------------- seasonal choice
+# Relative monthly demand with a spring peak (peak / trough = 1.6), as Tallridge's city bikes.
+SPRING = np.array([0.75, 0.80, 1.05, 1.20, 1.20, 1.15, 1.05, 1.05, 1.10, 0.95, 0.80, 0.90])
+
+
+def _spring_series(level, seed, years=4):
+    """Poisson-gamma demand around level x SPRING (multiplicative season, noise)."""
+    rng = np.random.default_rng(seed)
+    mu = level * np.tile(SPRING, years)
+    return rng.poisson(mu * rng.gamma(20, 1 / 20, mu.size)).astype(float), mu
+
+
+@pytest.mark.parametrize("level", [20, 60, 150])
+def test_auto_choice_is_seasonal_on_48_months_of_noisy_spring_seasonality(level):
+    """Regression: AICc of SES against seasonal ES on the raw series chose SES on these
+    series 29 times in 30. With two full seasons or more the automatic choice is now
+    seasonal and its forecast keeps the spring peak (May above November)."""
+    for seed in range(5):
+        y, _ = _spring_series(level, seed)
+        assert fc.select_method(y)["method"] in ("ses_adjusted", "holt_damped_adjusted")
+        auto = fc.forecast_series(y, 12, "auto").to_numpy()
+        assert auto[4] > auto[10]
+
+
+def test_auto_forecast_follows_the_true_season_better_than_ses_at_150_units():
+    """Mean absolute distance to the true next-year demand over 10 draws. Measured: 18.2
+    (automatic) vs 22.1 (SES) at 150 units a month; at 20-60 units the noise in the
+    seasonal indices makes the two about equal, so only the larger volume is asserted."""
+    truth = 150 * SPRING
+    auto_error = ses_error = 0.0
+    for seed in range(10):
+        y, _ = _spring_series(150, seed)
+        auto_error += np.abs(fc.forecast_series(y, 12, "auto").to_numpy() - truth).mean()
+        ses_error += np.abs(fc.forecast_series(y, 12, "ses").to_numpy() - truth).mean()
+    assert auto_error < ses_error
+
+
+def test_ses_adjusted_is_ses_of_the_classically_adjusted_series_times_the_indices():
+    """The method as the docstring states it, rebuilt from statsmodels directly."""
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    y, _ = _spring_series(60, 3, years=3)
+    dec = seasonal_decompose(y, model="multiplicative", period=12)
+    indices = np.asarray(dec.seasonal)
+    ses = ExponentialSmoothing(y / indices, initialization_method="estimated").fit()
+    expected = np.asarray(ses.forecast(14)) * np.tile(indices[-12:], 2)[:14]
+    got = fc.forecast_series(y, 14, "ses_adjusted").to_numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-3)
+    # a zero month: additive decomposition, the adjusted series is y - S
+    y0 = y.copy()
+    y0[5] = 0
+    out = fc.forecast_series(y0, 3, "ses_adjusted")
+    assert len(out) == 3 and (out >= 0).all()
+
+
+def test_short_history_gets_a_non_seasonal_model_and_season_length_1_means_no_season():
+    y, _ = _spring_series(60, 1, years=4)
+    assert fc.select_method(y[:23])["method"] in ("ses", "holt_damped")
+    assert fc.select_method(y[:24])["method"] in ("ses_adjusted", "holt_damped_adjusted")
+    assert set(fc.select_method(y, season_length=1)["scores"]) == {"ses", "holt_damped"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"candidates": ["ses", "ses_adjusted"]}, "not comparable"),
+        ({"candidates": ["seasonal_naive"]}, "exponential smoothing"),
+        ({"criterion": "mse"}, "criterion"),
+        ({"season_length": 0}, "season_length"),
+    ],
+)
+def test_select_method_bad_input(kwargs, message):
+    y, _ = _spring_series(60, 2, years=3)
+    with pytest.raises(ValueError, match=message):
+        fc.select_method(y, **kwargs)
+
+
+def test_seasonally_adjusted_method_needs_two_seasons():
+    with pytest.raises(ValueError, match="2 full seasons"):
+        fc.forecast_series([5.0, 6, 7] * 7, 3, "ses_adjusted")
+
+
+@pytest.mark.parametrize("seed", [0, 7, 11])
+def test_tallridge_seasonal_bikes_get_seasonal_methods_and_match_seasonal_naive(seed):
+    """Issue 6 regression. Before: 31-36 of 100 series got plain SES (every city bike), the
+    2025 holdout WAPE of the automatic choice was 0.42-0.47 against 0.30 for the seasonal
+    naive benchmark, and the July-December 2025 forecast from 2025-07 was 31-35 % high.
+    Measured after (seeds 0, 7, 11): WAPE 0.300-0.315 vs seasonal naive 0.302-0.307,
+    bias +6 to +11 %."""
+    company = sop.load_company(seed=seed)
+    family = company.products.set_index("sku")["family"].astype(str)
+    bikes = family.index[family.isin(["road", "mountain", "city", "ebike"])]
+    sales = company.sales
+    out = fc.forecast_all(sales, key=["sku", "region"], horizon=1)
+    months_on_sale = sales.groupby(["sku", "region"])["month"].nunique()
+    chosen = out.set_index(["sku", "region"])["method"]
+    demand_class = out.set_index(["sku", "region"])["demand_class"]
+    long_bikes = months_on_sale[
+        (months_on_sale >= 24) & months_on_sale.index.get_level_values("sku").isin(bikes)
+    ].index
+    # a discontinued bike (trailing zeros) is intermittent by design and gets SBA
+    smooth = long_bikes[demand_class[long_bikes].isin(["smooth", "erratic"]).to_numpy()]
+    assert len(smooth) >= 60
+    assert chosen[smooth].isin(["ses_adjusted", "holt_damped_adjusted"]).all()
+
+    # 2025 holdout: fit on 2022-2024, forecast 12 months, aggregate WAPE over the series
+    # with a full year of history (seasonal naive needs one)
+    history = sales[sales["month"] < pd.Period("2025-01", "M")]
+    auto = fc.forecast_all(history, key=["sku", "region"], horizon=12)
+    naive = fc.forecast_all(history, key=["sku", "region"], horizon=12, method="seasonal_naive")
+    actual = sales[sales["month"] >= pd.Period("2025-01", "M")]
+    on_sale = history.groupby(["sku", "region"])["month"].nunique()
+    keep = on_sale[on_sale >= 12].index
+    frames = []
+    for name, fcst in (("auto", auto), ("seasonal_naive", naive)):
+        f = fcst.set_index(["sku", "region", "month"])["forecast"].rename(name)
+        frames.append(f)
+    table = pd.concat(frames, axis=1).join(
+        actual.set_index(["sku", "region", "month"])["ordered_units"]
+    )
+    table["ordered_units"] = table["ordered_units"].fillna(0)
+    table = table[table.index.droplevel("month").isin(keep)]
+    wape = {
+        name: sop.wape(table["ordered_units"], table[name]) for name in ("auto", "seasonal_naive")
+    }
+    assert wape["auto"] <= 1.05 * wape["seasonal_naive"]
+    assert wape["auto"] < 35  # percent
+
+    # the S&OP cycle's statistical input from 2025-07: July-December not 30 % high
+    before = sales[sales["month"] < pd.Period("2025-07", "M")]
+    stat = fc.forecast_all(before, key=["sku", "region"], horizon=6)
+    later = sales[sales["month"] >= pd.Period("2025-07", "M")]
+    bias = stat["forecast"].sum() / later["ordered_units"].sum() - 1
+    assert abs(bias) < 0.15
