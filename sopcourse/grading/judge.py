@@ -8,6 +8,8 @@ Messages say what is wrong, never the expected value.
 from __future__ import annotations
 
 import math
+import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -183,13 +185,44 @@ def _namespace(values, grader):
     return ns
 
 
+#: Seconds a public check or hidden test may run in the grader (per cell of code).
+CHECK_SECONDS = 10.0
+
+
+class CheckTimeout(Exception):  # noqa: N818 - shown as "CheckTimeout"
+    """A public check or hidden test ran past :data:`CHECK_SECONDS` in the grader."""
+
+
+def _exec_limited(code, namespace, filename, seconds=None):
+    """Execute instructor code on a student's values, stopping a loop that never ends.
+
+    A student's value can send a check into an endless loop (``while x != 0: x -= 1``
+    with a negative ``x``); that must not stall the batch. The check's own lines are
+    traced and raise :class:`CheckTimeout` after ``seconds`` (library code is not
+    traced, so this costs nothing measurable).
+    """
+    limit = CHECK_SECONDS if seconds is None else seconds
+    deadline = time.monotonic() + limit
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename != filename:
+            return None
+        if time.monotonic() > deadline:
+            raise CheckTimeout(f"the check ran longer than {limit:g} s")
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        exec(compile(code, filename, "exec"), namespace)  # noqa: S102
+    finally:
+        sys.settrace(previous)
+
+
 def run_hidden(code: str, values: dict, expected: dict, assignment: str):
     """Run one hidden test (instructor code) on plain values; return (ok, error type)."""
     try:
-        exec(
-            compile(code, "<hidden test>", "exec"),
-            _namespace(values, SelfCheck(assignment, expected)),
-        )  # noqa: S102
+        _exec_limited(code, _namespace(values, SelfCheck(assignment, expected)), "<hidden test>")
     except (AssertionError, CheckFailed):
         return False, "AssertionError"
     except Exception as exc:  # noqa: BLE001
@@ -201,7 +234,7 @@ def run_public(code: str, values: dict, assignment: str, mode: str = "homework")
     """Re-run a public check cell on the student's plain values; return its results."""
     grader = SelfCheck(assignment, mode=mode, remember=False)
     try:
-        exec(compile(code, "<public check>", "exec"), _namespace(values, grader))  # noqa: S102
+        _exec_limited(code, _namespace(values, grader), "<public check>")
     except Exception as exc:  # noqa: BLE001
         return [("fail", f"the check could not run ({type(exc).__name__})")]
     return [(r.status, r.message) for r in grader.results]

@@ -552,3 +552,20 @@ def test_two_submissions_that_would_share_a_row_are_refused(tmp_path):
     write(blank(), tmp_path / "ann_b.ipynb")
     with pytest.raises(ValueError, match="both be student 'ann_b'"):
         find_submissions(tmp_path)
+
+
+def test_a_check_that_never_ends_on_a_students_value_does_not_stall_the_grader(monkeypatch):
+    """Public checks and hidden tests run in the grader: a loop there must not hang it."""
+    from sopcourse.grading import judge
+
+    monkeypatch.setattr(judge, "CHECK_SECONDS", 0.5)
+    hidden = "x = total\nwhile x != 0:\n    x -= 1\n"  # never ends for a negative total
+    assert judge.run_hidden(hidden, {"total": -1}, {}, "demo") == (False, "CheckTimeout")
+    assert judge.run_hidden(hidden, {"total": 3}, {}, "demo") == (True, "")
+    public = (
+        "def check_q1(total):\n    x = total\n    while x != 0:\n        x -= 1\n\n\n"
+        "grader.check('q1', check_q1, total=total)"
+    )
+    [(status, message)] = judge.run_public(public, {"total": -1}, "demo")
+    assert status == "fail" and "CheckTimeout" in message
+    assert judge.run_public(public, {"total": 2}, "demo") == [("pass", "all public checks pass.")]
