@@ -29,8 +29,9 @@ the seasonal adjustment of the M4 competition benchmarks, Makridakis et al., 202
 lumpy series (by the Syntetos-Boylan-Croston ADI / CV² classification) get SBA; a series
 with at least two full seasons is treated as seasonal and gets ``ses_adjusted`` or
 ``holt_damped_adjusted``, whichever has the lower AICc on the same seasonally adjusted
-series; a shorter one gets ``ses`` or ``holt_damped`` by AICc. ``criterion="backtest"``
-chooses by rolling-origin MAE instead (slower).
+series; a series with one full season but not two gets ``seasonal_naive``; a shorter one
+gets ``ses`` or ``holt_damped`` by AICc. ``criterion="backtest"`` chooses by
+rolling-origin MAE instead (slower).
 
 Forecast errors everywhere in the course use **error = forecast - actual** (positive =
 over-forecast); see :mod:`sopcourse.accuracy`. Forecasts of demand are clipped at 0.
@@ -609,9 +610,12 @@ def select_method(
     1. **Seasonal or not, by the length of the history.** A series with at least two full
        seasons (:math:`T \\ge 2m`, ``season_length >= 2``) is treated as seasonal: the
        candidates are ``ses_adjusted`` and ``holt_damped_adjusted`` (exponential smoothing
-       of the classically seasonally adjusted series, re-seasonalised). A shorter series
-       cannot give seasonal indices and gets the non-seasonal ``ses`` and ``holt_damped``.
-       Pass ``season_length=1`` for data without a seasonal cycle.
+       of the classically seasonally adjusted series, re-seasonalised). With one full
+       season but not two (:math:`m \\le T < 2m`, e.g. a product launched 12-23 months
+       ago) the seasonal indices cannot be estimated apart from the level and the choice
+       is ``seasonal_naive`` (same month last year; nothing is fitted, ``scores`` is
+       empty). A series shorter than one season gets the non-seasonal ``ses`` or
+       ``holt_damped``. Pass ``season_length=1`` for data without a seasonal cycle.
     2. **AICc only between fits of the same observations.** Among those two candidates the
        lowest corrected Akaike information criterion of the statsmodels fit wins
        (:math:`AICc = AIC + \\text{penalty}(k, T)`); both are fitted on the same series
@@ -629,7 +633,7 @@ def select_method(
     ``criterion="backtest"``: lowest rolling-origin MAE (error = forecast - actual, so the
     sign does not matter for the MAE) over ``n_origins`` origins and ``horizon`` steps
     (:func:`rolling_origin_backtest`), among ``candidates`` (default: the same as for
-    AICc plus the benchmarks seasonal_naive (with a full season) and naive).
+    AICc plus the benchmarks naive and, with two full seasons, seasonal_naive).
 
     With ``fast=True`` (the default) the statsmodels fits use heuristic start values
     and no brute-force search, which makes selection over 1,000 series several times
@@ -647,7 +651,9 @@ def select_method(
     >>> spring = [60, 70, 100, 130, 140, 130, 110, 100, 90, 80, 60, 70] * 3
     >>> sorted(select_method(spring)["scores"])
     ['holt_damped_adjusted', 'ses_adjusted']
-    >>> select_method(spring[:20])["method"] in ("ses", "holt_damped")
+    >>> select_method(spring[:20])["method"]
+    'seasonal_naive'
+    >>> select_method(spring[:10])["method"] in ("ses", "holt_damped")
     True
     """
     y = _check_history(history)
@@ -660,12 +666,15 @@ def select_method(
     if demand_class == "no demand" or y.size < 4:
         return {"method": "naive", "demand_class": demand_class, "scores": {}}
     seasonal = season_length >= 2 and y.size >= 2 * season_length
+    if candidates is None and criterion == "aicc" and season_length >= 2:
+        if season_length <= y.size < 2 * season_length:
+            return {"method": "seasonal_naive", "demand_class": demand_class, "scores": {}}
     if candidates is None:
         candidates = (
             ["ses_adjusted", "holt_damped_adjusted"] if seasonal else ["ses", "holt_damped"]
         )
         if criterion == "backtest":
-            candidates = [*candidates, "seasonal_naive", "naive"] if seasonal else candidates
+            candidates += ["seasonal_naive", "naive"] if seasonal else ["naive"]
     candidates = list(candidates)
     if criterion == "aicc":
         unknown = [c for c in candidates if c not in _ES_SPECS and c not in _ADJUSTED]

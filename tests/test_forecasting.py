@@ -386,9 +386,16 @@ def test_ses_adjusted_is_ses_of_the_classically_adjusted_series_times_the_indice
     assert len(out) == 3 and (out >= 0).all()
 
 
-def test_short_history_gets_a_non_seasonal_model_and_season_length_1_means_no_season():
+def test_one_season_gets_seasonal_naive_shorter_a_flat_model_season_length_1_no_season():
     y, _ = _spring_series(60, 1, years=4)
-    assert fc.select_method(y[:23])["method"] in ("ses", "holt_damped")
+    assert fc.select_method(y[:11])["method"] in ("ses", "holt_damped")
+    for n in (12, 23):
+        assert fc.select_method(y[:n]) == {
+            "method": "seasonal_naive",
+            "demand_class": "smooth",
+            "scores": {},
+        }
+        np.testing.assert_allclose(fc.forecast_series(y[:n], 12, "auto"), y[n - 12 : n])
     assert fc.select_method(y[:24])["method"] in ("ses_adjusted", "holt_damped_adjusted")
     assert set(fc.select_method(y, season_length=1)["scores"]) == {"ses", "holt_damped"}
 
@@ -416,10 +423,10 @@ def test_seasonally_adjusted_method_needs_two_seasons():
 @pytest.mark.parametrize("seed", [0, 7, 11])
 def test_tallridge_seasonal_bikes_get_seasonal_methods_and_match_seasonal_naive(seed):
     """Issue 6 regression. Before: 31-36 of 100 series got plain SES (every city bike), the
-    2025 holdout WAPE of the automatic choice was 0.42-0.47 against 0.30 for the seasonal
+    2025 holdout WAPE of the automatic choice was 42-47 % against 30-31 % for the seasonal
     naive benchmark, and the July-December 2025 forecast from 2025-07 was 31-35 % high.
-    Measured after (seeds 0, 7, 11): WAPE 0.300-0.315 vs seasonal naive 0.302-0.307,
-    bias +6 to +11 %."""
+    Measured after (seeds 0, 7, 11): WAPE 29.0-30.2 % vs seasonal naive 30.2-30.7 %,
+    bias +2 to +5 %."""
     company = sop.load_company(seed=seed)
     family = company.products.set_index("sku")["family"].astype(str)
     bikes = family.index[family.isin(["road", "mountain", "city", "ebike"])]
@@ -429,12 +436,13 @@ def test_tallridge_seasonal_bikes_get_seasonal_methods_and_match_seasonal_naive(
     chosen = out.set_index(["sku", "region"])["method"]
     demand_class = out.set_index(["sku", "region"])["demand_class"]
     long_bikes = months_on_sale[
-        (months_on_sale >= 24) & months_on_sale.index.get_level_values("sku").isin(bikes)
+        (months_on_sale >= 12) & months_on_sale.index.get_level_values("sku").isin(bikes)
     ].index
     # a discontinued bike (trailing zeros) is intermittent by design and gets SBA
     smooth = long_bikes[demand_class[long_bikes].isin(["smooth", "erratic"]).to_numpy()]
     assert len(smooth) >= 60
-    assert chosen[smooth].isin(["ses_adjusted", "holt_damped_adjusted"]).all()
+    seasonal = ["ses_adjusted", "holt_damped_adjusted", "seasonal_naive"]
+    assert chosen[smooth].isin(seasonal).all()
 
     # 2025 holdout: fit on 2022-2024, forecast 12 months, aggregate WAPE over the series
     # with a full year of history (seasonal naive needs one)
@@ -456,12 +464,11 @@ def test_tallridge_seasonal_bikes_get_seasonal_methods_and_match_seasonal_naive(
     wape = {
         name: sop.wape(table["ordered_units"], table[name]) for name in ("auto", "seasonal_naive")
     }
-    assert wape["auto"] <= 1.05 * wape["seasonal_naive"]
-    assert wape["auto"] < 35  # percent
+    assert wape["auto"] <= wape["seasonal_naive"]
 
     # the S&OP cycle's statistical input from 2025-07: July-December not 30 % high
     before = sales[sales["month"] < pd.Period("2025-07", "M")]
     stat = fc.forecast_all(before, key=["sku", "region"], horizon=6)
     later = sales[sales["month"] >= pd.Period("2025-07", "M")]
     bias = stat["forecast"].sum() / later["ordered_units"].sum() - 1
-    assert abs(bias) < 0.15
+    assert abs(bias) < 0.10
