@@ -817,7 +817,7 @@ def plot_service_tradeoff(table: pd.DataFrame, highlight: float | None = None, a
             f"{row['service_level']:.1%} CSL: {row['safety_stock']:.0f} units",
             (100 * row["service_level"], row["safety_stock"]),
             textcoords="offset points",
-            xytext=(-120, 10),
+            xytext=(-125, -4),  # left of the point: room there even at the top of the axes
         )
     ax.set_xlabel("Service level (%)")
     ax.set_ylabel("Safety stock (units)")

@@ -24,9 +24,13 @@ def _figure():
     """A figure with fixed margins at the PNG's resolution (80 dpi), without a layout engine:
     the course style's constrained layout and tight bounding box would lay out every label
     again, in extra drawing passes, on each redraw (the slow part of an update)."""
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(8, 3.5), dpi=80, layout="none")
+    # not through pyplot: a pyplot figure left open would also be shown under the widget
+    fig = Figure(figsize=(8, 3.5), dpi=80, layout="none")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
     return fig, ax
 

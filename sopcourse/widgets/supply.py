@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
+
 from ..inventory import plot_service_tradeoff, service_inventory_tradeoff
 
 __all__ = ["service_level_explorer", "TradeoffChart"]
@@ -36,9 +38,13 @@ class TradeoffChart:
     """
 
     def __init__(self, table, service_level: float):
-        import matplotlib.pyplot as plt
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
-        self.fig, self.ax = plt.subplots(figsize=(7, 3.5), dpi=80)
+        # not through pyplot: a pyplot figure left open would also be shown under the widget
+        self.fig = Figure(figsize=(7, 3.5), dpi=80, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.ax = self.fig.subplots()
         plot_service_tradeoff(table, highlight=service_level, ax=self.ax)
         # lay the figure out once (course style: constrained layout), then freeze it:
         # re-running the layout on every update costs a third of its time
@@ -64,9 +70,8 @@ class TradeoffChart:
         return buffer.getvalue()
 
     def close(self) -> None:
-        import matplotlib.pyplot as plt
-
-        plt.close(self.fig)
+        """Release the figure (it is not registered with pyplot, so nothing else holds it)."""
+        self.fig.clear()
 
 
 def service_level_explorer(
@@ -129,7 +134,10 @@ def service_level_explorer(
 
     def tables():
         args = (demand_mean, demand_sd, lead.value, quantity.value, holding_cost)
-        curve = service_inventory_tradeoff(*args, lead_time_sd=lead_time_sd)
+        # the curve's grid includes the chosen level, so the chart marks the same point
+        # the summary line reports
+        grid = np.union1d(np.linspace(0.5, 0.999, 60), [level.value])
+        curve = service_inventory_tradeoff(*args, service_levels=grid, lead_time_sd=lead_time_sd)
         point = service_inventory_tradeoff(
             *args, service_levels=[level.value], lead_time_sd=lead_time_sd
         ).iloc[0]
