@@ -59,6 +59,10 @@ def lab(tmp_path_factory):
     news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     news.parent.mkdir(parents=True)
     news.write_text('{"fetchNews": "false"}', encoding="utf-8")
+    # Render every cell (JupyterLab 4 leaves cells outside the viewport empty by default).
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     env = dict(
         os.environ,
         HOME=str(home),
@@ -247,9 +251,13 @@ def test_lesson_explorer_renders_and_redraws_when_a_control_moves(lab, browser):
     assert "Loading widget" not in cell.inner_text(), "the explorer did not render"
     nb.screenshot("04_supply_planning_explorer_before.png")
 
-    handle.focus()
-    for _ in range(5):
-        handle.press("ArrowRight")
+    # drag the first slider's handle to the right, as a person would
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    nb.page.mouse.move(x, y)
+    nb.page.mouse.down()
+    nb.page.mouse.move(x + 40, y, steps=8)
+    nb.page.mouse.up()
     nb.page.wait_for_function(
         """([el, src]) => el.getAttribute('src') !== src""",
         arg=[image.element_handle(), before[0]],
@@ -289,7 +297,10 @@ def test_homework_self_check_passes_a_right_answer_and_hints_on_a_wrong_one(lab,
     qid, solution, names = _first_question(source)
     nb = LabPage(browser, base, token, str(student.relative_to(REPO)))
     nb.run_all()
-    answer = nb.page.locator(".jp-CodeCell", has_text="# your answer").first
+    # Pin the answer cell by position: once answered, it no longer says "# your answer".
+    cells = nb.page.locator(".jp-CodeCell")
+    position = next(i for i, text in enumerate(cells.all_inner_texts()) if "# your answer" in text)
+    answer = cells.nth(position)
     check = nb.code_cell_containing(f'grader.check("{qid}"')
     assert "Not answered yet" in check.inner_text()
     stem = student.stem
@@ -297,7 +308,14 @@ def test_homework_self_check_passes_a_right_answer_and_hints_on_a_wrong_one(lab,
     nb.replace_cell_source(answer, solution)
     nb.run_cell(answer)
     nb.run_cell(check)
-    check.locator(".jp-OutputArea-output", has_text="Pass").wait_for(timeout=30_000)
+    try:
+        check.locator(".jp-OutputArea-output", has_text="Pass").wait_for(timeout=30_000)
+    except Exception:
+        nb.screenshot(f"{stem}_self_check_pass_FAILED.png")
+        pytest.fail(
+            f"the check did not pass.\nanswer cell:\n{answer.inner_text()}\n"
+            f"check cell:\n{check.inner_text()}"
+        )
     assert "public checks only" in check.inner_text()
     nb.screenshot(f"{stem}_self_check_pass.png")
 
