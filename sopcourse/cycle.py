@@ -626,7 +626,8 @@ def _decisions(plan, inputs, gap, targets, review, currency) -> pd.DataFrame:
                 {
                     "topic": "demand vs supply",
                     "finding": f"the plan serves all {plan.sales['demand'].sum():,.0f} units "
-                    "of consensus demand (fill rate 100 %).",
+                    "of consensus demand for bicycles (fill rate 100 %; parts and accessories "
+                    "are not in the supply plan).",
                     "decision to take": "approve the supply plan (check the bottleneck below)",
                 }
             )
@@ -1047,7 +1048,9 @@ def _render_html(r: CycleResult) -> str:
     )
     parts += [
         f'<h2 id="{_SECTION_IDS["demand review"]}">2. Demand review</h2>',
-        "<p>The statistical forecast of every SKU-market series (method chosen by AICc; "
+        "<p>The statistical forecast of every SKU-market series (method chosen by a stated rule: "
+        "seasonal adjustment once there are two full seasons, AICc between simple and damped "
+        "smoothing; "
         "SBA for intermittent series) is combined with the commercial plan, each weighted "
         "by the inverse of its past MAE in the forecast snapshots (error = forecast - "
         "actual).</p>",

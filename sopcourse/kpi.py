@@ -957,7 +957,7 @@ def excess_and_obsolete(
     Returns
     -------
     DataFrame
-        The input plus ``months_of_cover`` (inf when no demand), ``excess_units``,
+        The input plus ``months_of_cover`` (inf for stock with no demand, 0 for no stock), ``excess_units``,
         ``obsolete_units``, ``excess_value``, ``obsolete_value``, ``eo_value``.
 
     Examples
@@ -983,7 +983,10 @@ def excess_and_obsolete(
         else pd.Series(False, index=out.index, dtype=bool)
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["months_of_cover"] = np.where(demand > 0, units / demand, np.inf)
+        # no demand: stock lasts for ever (inf), but no stock covers nothing (0)
+        out["months_of_cover"] = np.where(
+            demand > 0, units / np.where(demand > 0, demand, 1), np.where(units > 0, np.inf, 0.0)
+        )
     out["excess_units"] = np.where(eol, 0.0, np.maximum(0.0, units - n * demand))
     out["obsolete_units"] = np.where(eol, units, 0.0)
     cost = out[unit_cost].astype(float)

@@ -639,3 +639,20 @@ def test_management_review_bad_input(company):
         kpi.management_review(company, year=2025, targets=bad)
     with pytest.raises(ValueError, match="management_review"):
         kpi.plot_management_review({"bridge": None})
+
+
+def test_an_item_with_no_stock_and_no_demand_has_zero_months_of_cover():
+    stock = pd.DataFrame(
+        {
+            "sku": ["A", "B"],
+            "on_hand": [0, 5],
+            "forward_monthly_demand": [0.0, 0.0],
+            "standard_cost": [1.0, 1.0],
+            "end_of_life": [False, False],
+        }
+    )
+    eo = kpi.excess_and_obsolete(
+        stock, months_of_cover=6, unit_cost="standard_cost", end_of_life="end_of_life"
+    )
+    assert list(eo["months_of_cover"]) == [0.0, np.inf]
+    assert list(eo["excess_units"]) == [0, 5]
