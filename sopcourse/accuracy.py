@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
+
 __all__ = [
     "SIGN_CONVENTION",
     "forecast_error",
@@ -335,19 +337,6 @@ def accuracy_summary(actual, forecast, training=None, season_length: int = 1) ->
     return pd.Series(out, name="accuracy")
 
 
-def _require_columns(data: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"{what} must be a pandas DataFrame.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{what} is missing column(s) {missing}; it has {list(data.columns)}. "
-            "Rename your columns or pass the right column names."
-        )
-    if data.empty:
-        raise ValueError(f"{what} is empty: pass at least one row.")
-
-
 def accuracy_by_group(
     data: pd.DataFrame,
     *,
@@ -374,7 +363,7 @@ def accuracy_by_group(
     {'mae': [1.0, 4.0], 'bias': [0.0, 4.0]}
     """
     keys = [by] if isinstance(by, str) else list(by)
-    _require_columns(data, [actual, forecast, *keys], "data")
+    require_columns(data, [actual, forecast, *keys], "data")
     rows = []
     for key, grp in data.groupby(keys, sort=True):
         a, f = grp[actual].to_numpy(), grp[forecast].to_numpy()
@@ -439,7 +428,7 @@ def forecast_value_added(
     steps = list(steps)
     if not steps:
         raise ValueError("steps is empty: list the forecast columns in process order.")
-    _require_columns(data, [actual, *steps], "data")
+    require_columns(data, [actual, *steps], "data")
     fn = measures[measure]
     a = data[actual].to_numpy()
     errors = [fn(a, data[s].to_numpy()) for s in steps]
@@ -488,7 +477,7 @@ def plot_fva_stairstep(fva: pd.DataFrame, *, measure_label: str = "WAPE (%)", ax
 
     from .plotting import COLORS
 
-    _require_columns(fva, ["step", "error", "fva_vs_previous"], "fva")
+    require_columns(fva, ["step", "error", "fva_vs_previous"], "fva")
     if ax is None:
         _, ax = plt.subplots()
     x = np.arange(len(fva))

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .solver import LinearProgram, LPResult
 
 __all__ = [
@@ -33,14 +34,7 @@ __all__ = [
 
 
 def _require_columns(frame, columns, label):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{label} must be a pandas DataFrame with columns {columns}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
-            "Rename your columns to match."
-        )
+    require_columns(frame, columns, label, allow_empty=True)
 
 
 def available_capacity(hours_per_shift, shifts=1, days=1, units=1, utilisation=1.0, efficiency=1.0):

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .accuracy import forecast_bias, mae, wape
 
 __all__ = [
@@ -23,19 +24,6 @@ __all__ = [
     "consensus_scenario",
     "consume_forecast",
 ]
-
-
-def _require(data, columns: Sequence[str], what: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"{what} must be a pandas DataFrame.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{what} is missing column(s) {missing}; it has {list(data.columns)}. "
-            "Rename the columns or pass the right names."
-        )
-    if data.empty:
-        raise ValueError(f"{what} is empty: pass at least one row.")
 
 
 def _nonneg(values: pd.Series, what: str) -> None:
@@ -93,7 +81,7 @@ def estimate_promotion_effects(
     """
     import statsmodels.formula.api as smf
 
-    _require(history, [date, value, promo], "history")
+    require_columns(history, [date, value, promo], "history")
     y = pd.to_numeric(history[value], errors="coerce")
     _nonneg(y, f"history[{value!r}]")
     p = history[promo].astype(float).to_numpy()
@@ -219,7 +207,7 @@ def apply_overlays(baseline: pd.Series, overlays: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(baseline, pd.Series) or baseline.empty:
         raise ValueError("baseline must be a non-empty pandas Series indexed by period.")
     _nonneg(baseline, "baseline")
-    _require(overlays, ["period", "event"], "overlays")
+    require_columns(overlays, ["period", "event"], "overlays")
     if "effect_units" not in overlays and "effect_pct" not in overlays:
         raise ValueError("overlays needs an effect_units and/or an effect_pct column.")
     unknown = sorted(set(overlays["period"]) - set(baseline.index), key=str)
@@ -296,7 +284,7 @@ def consensus_forecast(
     w = pd.Series(weights, dtype=float)
     if w.empty:
         raise ValueError("weights is empty: give a weight to at least one input.")
-    _require(inputs, list(w.index), "inputs")
+    require_columns(inputs, list(w.index), "inputs")
     if w.isna().any() or (w < 0).any() or w.sum() == 0:
         raise ValueError("weights must be >= 0 and not all zero, e.g. {'statistical': 1}.")
     if not -100 < override_pct <= 1000:
@@ -332,7 +320,7 @@ def consensus_scenario(
     >>> out["mae"], out["bias"]
     (7.5, 7.5)
     """
-    _require(inputs, [actual], "inputs")
+    require_columns(inputs, [actual], "inputs")
     cons = consensus_forecast(inputs, weights, override_pct=override_pct)
     a = inputs[actual].to_numpy(dtype=float)
     return {

@@ -22,6 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
+
 __all__ = [
     "time_buckets",
     "rolling_horizon",
@@ -74,17 +76,6 @@ _METHODS = ("average_of_proportions", "proportion_of_averages")
 
 
 # --------------------------------------------------------------------------- checks
-def _require_columns(frame, columns: Sequence[str], label: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{label} must be a pandas DataFrame with columns {list(columns)}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
-            "Rename your columns or pass the right column names."
-        )
-    if frame.empty:
-        raise ValueError(f"{label} is empty: pass at least one row.")
 
 
 def _check_values(values: pd.Series, label: str) -> None:
@@ -280,7 +271,7 @@ def check_plan_changes(
     """
     keys = list(keys)
     for frame, label in ((current_plan, "current_plan"), (revised_plan, "revised_plan")):
-        _require_columns(frame, [*keys, period, value], label)
+        require_columns(frame, [*keys, period, value], label)
         _check_values(frame[value], f"{label}[{value!r}]")
     if not 0 <= slushy_tolerance < 1:
         raise ValueError("slushy_tolerance must be a fraction between 0 and 1, such as 0.10.")
@@ -506,7 +497,7 @@ def aggregate_sales(
         needed.append(sku)
     if location == "region":
         needed.append(region)
-    _require_columns(sales, needed, "sales")
+    require_columns(sales, needed, "sales")
     _check_values(sales[value], f"sales[{value!r}]")
     data = sales.copy()
     if product == "family" and family not in data.columns:
@@ -585,7 +576,7 @@ def historical_proportions(
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
     groups = [parent] if parent else []
-    _require_columns(history, [*groups, item, period, value], "history")
+    require_columns(history, [*groups, item, period, value], "history")
     _check_values(history[value], f"history[{value!r}]")
     data = history[[*groups, item, period, value]].copy()
     data[period] = _to_period(data[period])
@@ -682,7 +673,7 @@ def disaggregate_top_down(
             }
         )
         return out
-    _require_columns(aggregate_plan, [parent, period, value], "aggregate_plan")
+    require_columns(aggregate_plan, [parent, period, value], "aggregate_plan")
     _check_values(aggregate_plan[value], f"aggregate_plan[{value!r}]")
     if proportions.index.nlevels != 2:
         raise ValueError("with parent, proportions must be indexed by (parent, item).")
@@ -728,7 +719,7 @@ def bottom_up(
          month  units
     0  2025-01    7.0
     """
-    _require_columns(item_plan, [item, period, value], "item_plan")
+    require_columns(item_plan, [item, period, value], "item_plan")
     _check_values(item_plan[value], f"item_plan[{value!r}]")
     data = item_plan
     if level == "total":
@@ -738,7 +729,7 @@ def bottom_up(
             raise ValueError(
                 f"item_plan has no {level!r} column: pass hierarchy (item -> {level})."
             )
-        _require_columns(hierarchy, [item, level], "hierarchy")
+        require_columns(hierarchy, [item, level], "hierarchy")
         data = data.merge(hierarchy[[item, level]].drop_duplicates(), on=item, how="left")
         unknown = data.loc[data[level].isna(), item].unique()
         if len(unknown):
@@ -788,7 +779,7 @@ def middle_out(
     >>> out["items"]["units"].tolist(), out["total"]["units"].tolist()
     ([10.0, 40.0], [50.0])
     """
-    _require_columns(middle_plan, [middle, period, value], "middle_plan")
+    require_columns(middle_plan, [middle, period, value], "middle_plan")
     shares = historical_proportions(
         history,
         method,
@@ -855,7 +846,7 @@ def planning_gap(
     shares = historical_proportions(
         history, method, item=item, period=period, value=value, last_periods=last_periods
     )
-    _require_columns(item_forecast, [item, period, value], "item_forecast")
+    require_columns(item_forecast, [item, period, value], "item_forecast")
     _check_values(item_forecast[value], f"item_forecast[{value!r}]")
     bottom = item_forecast.groupby(item, observed=True)[value].sum().astype(float)
     unknown = sorted(set(bottom.index) - set(shares.index))
@@ -889,7 +880,7 @@ def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", max_items: int
     'Plan over the horizon (units)'
     >>> plt.close("all")
     """
-    _require_columns(gap, ["top_down", "bottom_up"], "gap")
+    require_columns(gap, ["top_down", "bottom_up"], "gap")
     max_items = _positive_int(max_items, "max_items")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5))

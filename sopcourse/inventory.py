@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._checks import require_columns
+
 __all__ = [
     "economic_order_quantity",
     "economic_production_quantity",
@@ -35,6 +37,10 @@ __all__ = [
     "service_inventory_tradeoff",
     "plot_service_tradeoff",
 ]
+
+
+def _require_columns(frame, columns, label):
+    require_columns(frame, columns, label, allow_empty=True)
 
 
 def _positive(name: str, value, allow_zero: bool = False) -> float:
@@ -254,17 +260,6 @@ def eoq_quantity_discounts(
     table["total_cost"] = table[["purchase_cost", "ordering_cost", "holding_cost"]].sum(axis=1)
     table["best"] = table["total_cost"] == table["total_cost"].min()
     return table
-
-
-def _require_columns(frame, columns, label):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{label} must be a pandas DataFrame with columns {columns}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
-            "Rename your columns to match."
-        )
 
 
 def standard_normal_loss(z):

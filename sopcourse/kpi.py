@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .accuracy import tracking_signal as _tracking_signal
 
 __all__ = [
@@ -57,19 +58,6 @@ _STATUSES = ("green", "amber", "red")
 
 
 # -- input checks -------------------------------------------------------------------------
-
-
-def _require(data, columns: Sequence[str], what: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"{what} must be a pandas DataFrame; got {type(data).__name__}.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{what} is missing column(s) {missing}; it has {list(data.columns)}. "
-            "Rename your columns or pass the right column names as arguments."
-        )
-    if data.empty:
-        raise ValueError(f"{what} is empty: pass at least one row.")
 
 
 def _numeric(data: pd.DataFrame, columns: Sequence[str], what: str, *, allow_negative=False):
@@ -281,7 +269,7 @@ def rate_kpis(scorecard: pd.DataFrame) -> pd.DataFrame:
     >>> rate_kpis(card)["status"].tolist()
     ['amber', 'red']
     """
-    _require(scorecard, ["actual", "target", "direction", "tolerance"], "scorecard")
+    require_columns(scorecard, ["actual", "target", "direction", "tolerance"], "scorecard")
     _numeric(scorecard, ["actual", "target"], "scorecard", allow_negative=True)
     _numeric(scorecard, ["tolerance"], "scorecard")
     out = scorecard.copy()
@@ -350,7 +338,7 @@ def service_kpis(
     >>> service_kpis(lines)[["otif", "line_fill_rate", "unit_fill_rate"]].tolist()
     [0.25, 0.5, 0.7777777777777778]
     """
-    _require(
+    require_columns(
         order_lines, [requested_date, shipped_date, ordered, shipped, *_keys(by)], "order_lines"
     )
     _numeric(order_lines, [ordered], "order_lines")
@@ -438,7 +426,7 @@ def schedule_attainment(
     >>> schedule_attainment(prod, by="plant").round(3).tolist()
     [0.867, 1.0]
     """
-    _require(production, [planned, actual, *_keys(by)], "production")
+    require_columns(production, [planned, actual, *_keys(by)], "production")
     _numeric(production, [planned, actual], "production")
     made = np.minimum(production[actual].astype(float), production[planned].astype(float))
     frame = pd.DataFrame({"made": made, "plan": production[planned].astype(float)})
@@ -470,7 +458,7 @@ def utilisation(
     >>> utilisation(res, by="resource").round(4).to_dict()
     {'paint': 0.75, 'weld': 1.0}
     """
-    _require(resources, [used, available, *_keys(by)], "resources")
+    require_columns(resources, [used, available, *_keys(by)], "resources")
     _numeric(resources, [used, available], "resources")
     keys = _keys(by)
     cols = [used, available]
@@ -674,7 +662,7 @@ def plot_cash_cycle(what_if: pd.DataFrame, *, ax=None):
 
     from .plotting import COLORS
 
-    _require(what_if, ["dio", "dso", "dpo", "cash_to_cash"], "what_if")
+    require_columns(what_if, ["dio", "dso", "dpo", "cash_to_cash"], "what_if")
     rows = [r for r in what_if.index if r != "change"]
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 1.2 + 0.8 * len(rows)))
@@ -752,7 +740,7 @@ def gross_margin(
     {'gross_margin': [60.0, 50.0], 'gross_margin_pct': [40.0, 25.0]}
     """
     keys = _keys(by)
-    _require(sales, [revenue, cost, *keys], "sales")
+    require_columns(sales, [revenue, cost, *keys], "sales")
     _numeric(sales, [revenue, cost], "sales")
     frame = sales[[*keys, revenue, cost]].rename(columns={revenue: "revenue", cost: "cogs"})
     frame = frame.astype({"revenue": float, "cogs": float})
@@ -820,7 +808,7 @@ def margin_erosion(
     """
     keys = _keys(by)
     cols = [units, revenue, cost, discount_per_unit] + ([expedite_cost] if expedite_cost else [])
-    _require(sales, [*cols, *keys], "sales")
+    require_columns(sales, [*cols, *keys], "sales")
     _numeric(sales, cols, "sales")
     frame = pd.DataFrame(
         {
@@ -971,7 +959,7 @@ def excess_and_obsolete(
 'eo_value': [200.0, 0.0, 80.0]}
     """
     cols = [on_hand, monthly_demand, unit_cost]
-    _require(stock, cols + ([end_of_life] if end_of_life else []), "stock")
+    require_columns(stock, cols + ([end_of_life] if end_of_life else []), "stock")
     _numeric(stock, cols, "stock")
     n = _number(months_of_cover, "months_of_cover", positive=True)
     out = stock.copy()
@@ -1034,8 +1022,8 @@ def plan_vs_actual(
     measures = list(measures)
     if not measures:
         raise ValueError("measures is empty: list the columns to compare (e.g. 'units').")
-    _require(plan, [*keys, *measures], "plan")
-    _require(actual, [*keys, *measures], "actual")
+    require_columns(plan, [*keys, *measures], "plan")
+    require_columns(actual, [*keys, *measures], "actual")
     _numeric(plan, measures, "plan", allow_negative=True)
     _numeric(actual, measures, "actual", allow_negative=True)
     p = plan.groupby(keys, sort=True)[measures].sum()
@@ -1115,8 +1103,8 @@ def price_volume_mix(
     keys = _keys(by)
     if not keys:
         raise ValueError("by is required: name the item column(s) the mix is measured on.")
-    _require(plan, [*keys, units, value], "plan")
-    _require(actual, [*keys, units, value], "actual")
+    require_columns(plan, [*keys, units, value], "plan")
+    require_columns(actual, [*keys, units, value], "actual")
     _numeric(plan, [units], "plan")
     _numeric(actual, [units], "actual")
     _numeric(plan, [value], "plan", allow_negative=True)
@@ -1297,7 +1285,7 @@ def bias_table(
     >>> bias_table(df, rows="family", columns="lag").to_dict("index")
     {'kids': {1: -10.0, 2: 0.0}, 'road': {1: 10.0, 2: 20.0}}
     """
-    _require(data, [rows, columns, actual, forecast], "data")
+    require_columns(data, [rows, columns, actual, forecast], "data")
     _numeric(data, [actual, forecast], "data")
     frame = data[[rows, columns]].copy()
     frame["err"] = data[forecast].astype(float) - data[actual].astype(float)
@@ -1389,7 +1377,7 @@ def tracking_signal_exceptions(
     keys = _keys(by)
     if not keys:
         raise ValueError("by is required: name the column(s) that identify a forecast series.")
-    _require(data, [*keys, period, actual, forecast], "data")
+    require_columns(data, [*keys, period, actual, forecast], "data")
     _numeric(data, [actual, forecast], "data")
     lim = _number(limit, "limit", positive=True)
     rows = {}
@@ -1514,7 +1502,7 @@ def separate_forecast_and_supply_error(
     """
     keys = _keys(by)
     cols = [forecast, orders, shipments]
-    _require(data, [*cols, *keys], "data")
+    require_columns(data, [*cols, *keys], "data")
     _numeric(data, cols, "data")
     frame = data[[*keys, *cols]].rename(
         columns={forecast: "forecast", orders: "orders", shipments: "shipments"}
@@ -1640,7 +1628,7 @@ def management_review(
             "sop.load_company() or supply those tables."
         )
     targets = DEFAULT_TARGETS if targets is None else targets
-    _require(targets, ["target", "direction", "tolerance"], "targets")
+    require_columns(targets, ["target", "direction", "tolerance"], "targets")
     unknown = sorted(set(targets.index) - set(DEFAULT_TARGETS.index))
     if unknown:
         raise ValueError(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
+
 __all__ = [
     "master_schedule_record",
     "low_level_codes",
@@ -31,6 +33,10 @@ __all__ = [
 ]
 
 
+def _require_columns(frame, columns, label):
+    require_columns(frame, columns, label, allow_empty=True)
+
+
 def _requirements(values, label="net_requirements") -> pd.Series:
     series = pd.Series(values, dtype=float)
     if series.empty:
@@ -40,17 +46,6 @@ def _requirements(values, label="net_requirements") -> pd.Series:
             f"{label} has negative or missing values; use 0 for periods without demand."
         )
     return series
-
-
-def _require_columns(frame, columns, label):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{label} must be a pandas DataFrame with columns {columns}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
-            "Rename your columns to match."
-        )
 
 
 # -- master schedule and ATP --------------------------------------------------------

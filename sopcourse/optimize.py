@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._checks import require_columns
 from .solver import LinearProgram, LPResult
 
 __all__ = [
@@ -52,6 +53,12 @@ _TOL = 1e-7
 
 
 # -- input checks ---------------------------------------------------------------------
+
+
+def _require_columns(frame, columns, label):
+    require_columns(frame, columns, label, allow_empty=True)
+
+
 def _series(values, label: str, *, allow_negative: bool = False) -> pd.Series:
     if isinstance(values, pd.DataFrame):
         if values.shape[1] != 1:
@@ -83,17 +90,6 @@ def _series(values, label: str, *, allow_negative: bool = False) -> pd.Series:
         dup = sorted(set(values.index[values.index.duplicated()]))
         raise ValueError(f"{label} lists {dup} more than once: one value per name.")
     return values
-
-
-def _require_columns(frame, columns, label):
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{label} must be a pandas DataFrame with columns {list(columns)}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
-            "Rename your columns to match."
-        )
 
 
 def _usage_matrix(usage, products) -> pd.DataFrame:

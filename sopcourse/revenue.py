@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._checks import require_columns
 from .plotting import COLORS, waterfall
 
 __all__ = [
@@ -44,17 +45,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
-def _require_columns(frame, columns: Sequence[str], label: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{label} must be a pandas DataFrame with columns {list(columns)}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{label} is missing column(s) {missing}; it has {list(frame.columns)}. "
-            "Rename your columns or pass the right column names."
-        )
-    if frame.empty:
-        raise ValueError(f"{label} is empty: pass at least one row.")
 
 
 def _check_nonnegative(values, label: str) -> np.ndarray:
@@ -132,17 +122,17 @@ def revenue_plan(
     1   road  10000.0        4000.0
     """
     by = list(by)
-    _require_columns(units, [value], "units")
+    require_columns(units, [value], "units")
     _check_nonnegative(units[value], f"units[{value!r}]")
     table = units.copy()
     lookups = [(standard_costs, cost, "standard_costs")]
     if net_prices is None:
-        _require_columns(units, [price], "units")
+        require_columns(units, [price], "units")
         _check_nonnegative(units[price], f"units[{price!r}]")
     else:
         lookups.insert(0, (net_prices, price, "net_prices"))
     for frame, column, label in lookups:
-        _require_columns(frame, [column], label)
+        require_columns(frame, [column], label)
         _check_nonnegative(frame[column], f"{label}[{column!r}]")
         keys = [c for c in frame.columns if c in units.columns and c != column]
         if not keys:
@@ -219,10 +209,10 @@ def weighted_pipeline(
     8599.5
     """
     if stage_probabilities is None:
-        _require_columns(opportunities, [amount, probability], "opportunities")
+        require_columns(opportunities, [amount, probability], "opportunities")
         probs = opportunities[probability].astype(float)
     else:
-        _require_columns(opportunities, [amount, stage], "opportunities")
+        require_columns(opportunities, [amount, stage], "opportunities")
         mapping = pd.Series(stage_probabilities, dtype=float)
         unknown = sorted(set(opportunities[stage]) - set(mapping.index))
         if unknown:
@@ -278,7 +268,7 @@ def pipeline_by_month(
     >>> pipeline_by_month(opps, {"quote": 0.5, "won?": 0.9})["weighted_amount"].tolist()
     [230.0, 25.0]
     """
-    _require_columns(opportunities, [close], "opportunities")
+    require_columns(opportunities, [close], "opportunities")
     weighted = weighted_pipeline(
         opportunities, stage_probabilities, amount=amount, stage=stage, probability=probability
     )
@@ -358,7 +348,7 @@ def calibrate_win_rates(
     >>> calibrate_win_rates(closed, ["lead", "quote"], cumulative=False)["win_rate"].tolist()
     [0.0, 0.5]
     """
-    _require_columns(closed, [stage, outcome], "closed")
+    require_columns(closed, [stage, outcome], "closed")
     stages = list(stages)
     if not stages or len(set(stages)) != len(stages):
         raise ValueError("stages must list each open stage once, earliest first.")
@@ -680,7 +670,7 @@ def like_item_curve(
     >>> like_item_curve(analogs, 1000, 3)["units"].round(1).tolist()
     [150.0, 300.0, 550.0]
     """
-    _require_columns(analogs, [item, age, value], "analogs")
+    require_columns(analogs, [item, age, value], "analogs")
     _check_nonnegative(analogs[value], f"analogs[{value!r}]")
     if isinstance(periods, bool) or not isinstance(periods, int | np.integer) or periods < 1:
         raise ValueError(f"periods must be a whole number >= 1, got {periods!r}.")
@@ -892,6 +882,7 @@ def plot_gap_to_goal(gap: pd.Series, *, units: str = "EUR", ymin: float | None =
     ax.set_title(
         f"Gap to goal: {remaining:,.1f} {units}"
         if remaining > 0
-        else f"Plan ahead of goal by {-remaining:,.1f} {units}"
+        else f"Plan ahead of goal by {-remaining:,.1f} {units}",
+        loc="left",  # as the course style places titles, whatever style is active
     )
     return ax

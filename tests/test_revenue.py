@@ -271,7 +271,7 @@ def test_gap_waterfall_bars_start_where_the_previous_ended():
     ahead = sop.plot_gap_to_goal(sop.gap_to_goal(80.0, 6.0, 20.0, 100.0), ymin=50.0)
     assert ahead.get_ylim()[0] == 50.0
     assert [t.get_text() for t in ahead.get_xticklabels()][-2] == "Ahead of goal"
-    assert ahead.get_title().startswith("Plan ahead of goal by 6.0")
+    assert ahead.get_title(loc="left").startswith("Plan ahead of goal by 6.0")
     plt.close("all")
 
 
