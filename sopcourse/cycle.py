@@ -71,17 +71,6 @@ _SECTION_IDS = {
     "financial reconciliation": "financial-reconciliation",
     "executive review": "executive-review",
 }
-_SUPPLY_TABLES = (
-    "products",
-    "routings",
-    "work_centres",
-    "sales_plan",
-    "lanes",
-    "inventory",
-    "planning_costs",
-    "bom",
-    "items",
-)
 _CALIBRATION_MONTHS = 12
 
 
@@ -428,9 +417,9 @@ def _component_supply(company, skus, consensus, periods) -> pd.DataFrame:
 
 
 def _supply_review(company, month, periods, consensus, notes):
-    from .optimize import balancing_plan, planning_inputs_from_company
+    from .optimize import PLANNING_TABLES, balancing_plan, planning_inputs_from_company
 
-    missing = _missing(company, _SUPPLY_TABLES)
+    missing = _missing(company, PLANNING_TABLES)
     if missing:
         notes.append(
             f"Supply review skipped: the data has no table(s) {missing}; the "

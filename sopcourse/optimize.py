@@ -55,6 +55,20 @@ _TOL = 1e-7
 # -- input checks ---------------------------------------------------------------------
 
 
+# The company tables the balancing plan is built from (planning_inputs_from_company).
+PLANNING_TABLES = (
+    "products",
+    "routings",
+    "work_centres",
+    "sales_plan",
+    "lanes",
+    "inventory",
+    "planning_costs",
+    "bom",
+    "items",
+)
+
+
 def _require_columns(frame, columns, label):
     require_columns(frame, columns, label, allow_empty=True)
 
@@ -1637,20 +1651,7 @@ def planning_inputs_from_company(
     >>> round(inp.solve().fill_rate, 2) > 0.5
     True
     """
-    _company_tables(
-        company,
-        [
-            "products",
-            "routings",
-            "work_centres",
-            "sales_plan",
-            "lanes",
-            "inventory",
-            "planning_costs",
-            "bom",
-            "items",
-        ],
-    )
+    _company_tables(company, list(PLANNING_TABLES))
     if not isinstance(months, (int, np.integer)) or months < 1:
         raise ValueError(f"months must be a whole number of months, 1 or more; got {months!r}.")
     first = _month(start)
