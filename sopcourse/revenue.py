@@ -512,18 +512,112 @@ def bass_peak(p: float, q: float, m: float) -> pd.Series:
     )
 
 
+# OLS: a quadratic term smaller than this share of the largest period's sales (after the
+# regression on cumulative sales normalised by their total) is rounding noise, not a peak.
+_BASS_OLS_RTOL = 1e-8
+# NLS bounds on m, as multiples of the cumulative sales so far.
+_BASS_MAX_MARKET = 1e3
+
+
+def _check_bass_fit(p: float, q: float, m: float, total: float, method: str) -> None:
+    """Reject Bass estimates that are not a plausible market, with the reason in the data."""
+    advice = (
+        "use more periods (past the peak of sales if you have them), or method='nls' "
+        "with a starting guess initial=(p, q, m) from an analogous product"
+    )
+    if not np.isfinite(m) or m > _BASS_MAX_MARKET * total:
+        raise ValueError(
+            f"fit_bass ({method}): the estimated market potential m = {m:.3g} is not "
+            f"plausible (more than {_BASS_MAX_MARKET:g} times the {total:.3g} sold so far): "
+            f"these sales show no sign of slowing down yet, so m cannot be estimated: {advice}."
+        )
+    if m < total * (1 - 1e-9):
+        raise ValueError(
+            f"fit_bass ({method}): the estimated market potential m = {m:.3g} is below the "
+            f"{total:.3g} already sold, which is impossible: the sales do not follow a Bass "
+            f"curve (check for a stock-out or a relaunch in the data), or {advice}."
+        )
+    if not (np.isfinite(p) and 0 < p < 1):
+        raise ValueError(
+            f"fit_bass ({method}): the estimated innovation coefficient p = {p:.3g} is not "
+            f"between 0 and 1, so these sales do not follow a Bass curve: {advice}."
+        )
+    if not (np.isfinite(q) and 0 <= q < 5):
+        raise ValueError(
+            f"fit_bass ({method}): the estimated imitation coefficient q = {q:.3g} is not "
+            f"between 0 and 5, so these sales do not follow a Bass curve: {advice}."
+        )
+
+
 def _bass_ols(sales: np.ndarray) -> tuple[float, float, float]:
-    previous = np.concatenate([[0.0], np.cumsum(sales)[:-1]])
+    total = float(sales.sum())
+    # Regress on the cumulative sales as a share of the total, so that a, b and c are all
+    # in units of sales and c can be judged against the size of the sales themselves.
+    previous = np.concatenate([[0.0], np.cumsum(sales)[:-1]]) / total
     design = np.column_stack([np.ones_like(previous), previous, previous**2])
     (a, b, c), *_ = np.linalg.lstsq(design, sales, rcond=None)
+    tolerance = _BASS_OLS_RTOL * sales.max()
+    no_imitation = abs(c) <= tolerance and b < -tolerance
     disc = b * b - 4 * a * c
-    if c >= 0 or disc < 0 or a <= 0:
+    if not np.isfinite([a, b, c]).all() or (c >= -tolerance and not no_imitation) or disc < 0:
         raise ValueError(
-            "the OLS (Bass 1969) fit found no peak in these sales (the quadratic term is "
-            "not negative): use more periods, or method='nls' with a starting guess."
+            "fit_bass: these sales show no peak yet (they are not slowing down: the "
+            "quadratic term of Bass's regression is not negative, relative to the size of "
+            "the sales), so the market size cannot be estimated: use more periods past the "
+            "inflection point, or method='nls' with a starting guess initial=(p, q, m)."
         )
-    m = (-b - np.sqrt(disc)) / (2 * c)
-    return a / m, -m * c, m
+    if a <= 0:
+        raise ValueError(
+            "fit_bass: Bass's regression puts first-period sales at or below zero (its "
+            f"intercept is {a:.3g}), so there is no innovation to estimate p from: check the "
+            "first periods of the data (a slow start or missing launch sales), or use "
+            "method='nls' with a starting guess initial=(p, q, m)."
+        )
+    if no_imitation:
+        # c = 0 within rounding: sales fall linearly in N, S = p (m - N), the limit of the
+        # root below as c -> 0 (Bass with q = 0, no word of mouth).
+        m = -total * a / b
+        p, q = a / m, 0.0
+    else:
+        m = total * (-b - np.sqrt(disc)) / (2 * c)
+        p, q = a / m, -m * c / total**2
+    _check_bass_fit(p, q, m, total, "ols")
+    return p, q, m
+
+
+def _check_bass_nls(result, lower, upper, total: float) -> None:
+    """A least-squares fit that failed or stopped on an artificial bound is not an estimate."""
+    if not result.success or not np.isfinite(result.x).all():
+        raise ValueError(
+            f"fit_bass (nls): the least-squares fit did not converge ({result.message}); "
+            "usually the sales show no peak yet (still growing, or flat), so the market size "
+            "is not pinned down: use more periods past the inflection point, or give a "
+            "starting guess initial=(p, q, m) from an analogous product."
+        )
+    names = ("p (innovation)", "q (imitation)", "m (market potential)")
+    # q = 0 (no word of mouth) is a possible answer; every other bound only keeps the search
+    # inside the model, so an estimate that stops there is the bound, not the data's answer.
+    for i, side in enumerate(result.active_mask):
+        if side == 0 or (i == 1 and side < 0):
+            continue
+        bound = upper[i] if side > 0 else lower[i]
+        if i == 2 and side > 0:
+            reason = (
+                f"{_BASS_MAX_MARKET:g} times the {total:.3g} sold so far: these sales show no "
+                "sign of slowing down yet, so the market size cannot be estimated"
+            )
+        elif i == 2:
+            reason = (
+                f"the {total:.3g} already sold: the fit wants a market smaller than the sales, "
+                "so the sales do not follow a Bass curve (check for a stock-out or a relaunch)"
+            )
+        else:
+            reason = "the edge of the range the fit searches, so the data do not pin it down"
+        raise ValueError(
+            f"fit_bass (nls): the fit stopped on a bound, {names[i]} = {bound:.3g}, "
+            f"{reason}: use more periods (past the peak of sales if you have them), or give a "
+            "starting guess initial=(p, q, m) from an analogous product."
+        )
 
 
 def _bass_fitted(periods: int, p: float, q: float, m: float, curve: str) -> np.ndarray:
@@ -607,7 +701,7 @@ def fit_bass(
             return (_bass_fitted(len(y), pp, qq, mm, curve) - y) / scale
 
         lower = [1e-6, 0.0, y.sum() if curve == "interval" else 1e-9]
-        upper = [1 - 1e-6, 5.0 - 1e-6, 1e3 * y.sum()]
+        upper = [1 - 1e-6, 5.0 - 1e-6, _BASS_MAX_MARKET * y.sum()]
         start = np.clip(start, np.array(lower) + 1e-9, np.array(upper) - 1e-9)
         result = optimize.least_squares(
             residuals,
@@ -617,6 +711,7 @@ def fit_bass(
             x_scale=np.abs(start) + 1e-9,
         )
         p, q, m = result.x
+        _check_bass_nls(result, lower, upper, y.sum())
     fitted = _bass_fitted(len(y), p, q, m, curve)
     sse = float(((fitted - y) ** 2).sum())
     sst = float(((y - y.mean()) ** 2).sum())

@@ -131,6 +131,47 @@ def test_bass_explorer_chart_moves_the_curve_and_the_peak_line():
     chart.close()
 
 
+def test_bass_ols_no_peak_verdict_is_judged_relative_to_the_scale_of_the_sales():
+    """The quadratic term of exact doubling is zero in exact arithmetic (S_t = 1 + N_{t-1});
+    rounding leaves it a tiny number of either sign. Whatever the sign and the units, the
+    fit must refuse rather than return m ~ 1e16."""
+    from sopcourse.revenue import _bass_ols
+
+    for scale in (1e-6, 1.0, 1e6):
+        with pytest.raises(ValueError, match="no peak"):
+            _bass_ols(scale * np.array([1.0, 2.0, 4.0, 8.0, 16.0]))
+
+
+def test_bass_fit_checks_reject_an_implausible_market():
+    from sopcourse.revenue import _check_bass_fit
+
+    _check_bass_fit(0.03, 0.38, 100.0, 40.0, "ols")  # plausible: passes
+    with pytest.raises(ValueError, match="not plausible"):
+        _check_bass_fit(1e-16, 1.0, 9e15, 31.0, "ols")
+    with pytest.raises(ValueError, match="not plausible"):
+        _check_bass_fit(0.03, 0.38, float("inf"), 31.0, "ols")
+    with pytest.raises(ValueError, match="below"):
+        _check_bass_fit(0.03, 0.38, 20.0, 31.0, "ols")
+    with pytest.raises(ValueError, match="innovation"):
+        _check_bass_fit(1.5, 0.38, 100.0, 31.0, "ols")
+    with pytest.raises(ValueError, match="imitation"):
+        _check_bass_fit(0.03, 7.0, 100.0, 31.0, "ols")
+
+
+def test_bass_nls_may_end_with_no_imitation():
+    """q = 0 is a real answer (no word of mouth), not a bound to complain about: sales that
+    fall geometrically from launch, m p (1-p)^(t-1), are Bass's discrete curve with q = 0."""
+    p, m = 0.3, 1000.0
+    sales = sop.bass_curve(p, 0.0, m, 8, form="discrete")["adoptions"]
+    assert sales.tolist() == pytest.approx([m * p * (1 - p) ** t for t in range(8)])
+    fit = sop.fit_bass(sales, "ols")
+    assert fit[["p", "q", "m"]].tolist() == pytest.approx([p, 0.0, m], abs=1e-6)
+    # the continuous curve with q = 0 is m (1 - e^{-pt}): NLS recovers it, q on its bound 0
+    smooth = sop.bass_curve(p, 0.0, m, 8)["adoptions"]
+    fit = sop.fit_bass(smooth, "nls")
+    assert fit[["p", "q", "m"]].tolist() == pytest.approx([p, 0.0, m], rel=1e-4, abs=1e-6)
+
+
 # --------------------------------------------------------------------------- NPI
 def test_like_item_curve_is_the_mean_share_profile_scaled_to_the_volume():
     analogs = pd.DataFrame(
@@ -318,6 +359,16 @@ PRICES = pd.DataFrame({"family": ["road"], "net_price": [2.0]})
         (lambda: sop.fit_bass([1.0, -2.0, 3.0]), "negative"),
         (lambda: sop.fit_bass([]), "empty"),
         (lambda: sop.fit_bass([1.0, 2.0, 4.0, 8.0, 16.0], method="ols"), "no peak"),
+        # the same doubling, scaled: the verdict must not depend on the units of the sales
+        (lambda: sop.fit_bass([1e-6, 2e-6, 4e-6, 8e-6, 16e-6], method="ols"), "no peak"),
+        (lambda: sop.fit_bass([1e6, 2e6, 4e6, 8e6, 16e6], method="ols"), "no peak"),
+        (lambda: sop.fit_bass([2.0**k for k in range(12)], method="ols"), "no peak"),
+        (lambda: sop.fit_bass([5.0] * 6, method="ols"), "no peak"),
+        (lambda: sop.fit_bass([1.0, 1.0, 1.0, 100.0, 1.0], method="ols"), "intercept"),
+        (lambda: sop.fit_bass([1.0, 2.0, 4.0, 8.0, 16.0], method="nls"), "no peak"),
+        (lambda: sop.fit_bass([5.0] * 6, method="nls"), "no peak"),
+        (lambda: sop.fit_bass([100.0, 1.0, 1.0, 1.0, 1.0], method="nls"), "on a bound"),
+        (lambda: sop.fit_bass([1.0, 1.0, 1.0, 100.0, 1.0], method="nls"), "on a bound"),
         (lambda: sop.fit_bass([1.0, 2.0, 3.0], method="mle"), "method"),
         (lambda: sop.fit_bass([1.0, 2.0, 3.0], curve="logistic"), "curve"),
         (
