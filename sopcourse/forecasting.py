@@ -105,6 +105,11 @@ def _check_history(history, name: str = "history") -> np.ndarray:
             f"{name} has NaN in {int(np.isnan(y).sum())} period(s): fill months without "
             "sales with 0 (.fillna(0)) or drop the gaps."
         )
+    if np.isinf(y).any():
+        raise ValueError(
+            f"{name} has infinite values in {int(np.isinf(y).sum())} period(s) (a division by "
+            "zero upstream?): fix or drop those periods."
+        )
     if (y < 0).any():
         raise ValueError(
             f"{name} has negative demand: net returns out separately and pass demand >= 0."
@@ -202,7 +207,11 @@ def croston_forecast(
         raise ValueError(f"variant must be one of {_INTERMITTENT}; got {variant!r}.")
     nonzero = np.flatnonzero(y > 0)
     if nonzero.size == 0:
-        raise ValueError("history has no demand at all: there is nothing to forecast from.")
+        raise ValueError(
+            "history has no demand at all: Croston needs at least one non-zero demand to "
+            "estimate a demand size. Forecast 0 (method='naive'), or check that the demand "
+            "column and the item are the right ones."
+        )
     if init not in ("mean", "naive"):
         raise ValueError(f"init must be 'mean' or 'naive'; got {init!r}.")
     first = int(nonzero[0])
@@ -254,6 +263,14 @@ class _AdjustedFit:
     @property
     def fittedvalues(self) -> np.ndarray:
         return self._reseason(self.res.fittedvalues, self.seasonal)
+
+    @property
+    def sse(self) -> float:
+        return float(self.res.sse)
+
+    @property
+    def params(self) -> dict:
+        return self.res.params
 
 
 def _seasonal_adjust(y: np.ndarray, season_length: int, method: str):
@@ -312,7 +329,30 @@ def _fit_es(y: np.ndarray, method: str, season_length: int, alpha: float | None,
         res = model.fit(**fit_kw)
         if fast and not _converged(res):
             res = model.fit(use_brute=False)  # SLSQP stopped early: redo with the default
+    _check_es_fit(res, y, method)
     return res
+
+
+def _check_es_fit(res, y: np.ndarray, method: str) -> None:
+    """A fit whose error sum or parameters are not finite numbers is not a fit."""
+    # the parameters every model has (statsmodels sets those of absent components to NaN)
+    params = np.asarray(
+        [res.params.get("smoothing_level"), res.params.get("initial_level")], dtype=float
+    )
+    if np.isfinite(res.sse) and np.isfinite(params).all():
+        return
+    raise ValueError(
+        f"{method}: the exponential smoothing fit did not give finite numbers (sum of "
+        f"squared errors {res.sse!r}) on demand up to {y.max():.3g}: the values are too "
+        "large to square in floating point, so rescale them (e.g. to thousands of units), "
+        "or use naive."
+    )
+
+
+def _perfect_fit(res, y: np.ndarray) -> bool:
+    """True when the fit reproduces the history to rounding (e.g. a constant series)."""
+    scale = max(float(np.abs(y).max()), np.finfo(float).tiny)
+    return float(res.sse) <= y.size * (1e3 * np.finfo(float).eps * scale) ** 2
 
 
 def _converged(res) -> bool:
@@ -354,13 +394,22 @@ def _forecast_values(
             raise ValueError(f"moving_average needs window={window} periods; got {y.size}.")
         out = np.repeat(y[-window:].mean(), horizon)
     elif method in _ES_SPECS or method in _ADJUSTED:
-        out = np.asarray(_fit_es(y, method, season_length, alpha, fast).forecast(horizon))
+        res = _fit_es(y, method, season_length, alpha, fast)
+        with warnings.catch_warnings():
+            # statsmodels recomputes log(SSE) when forecasting: log(0) on a perfect fit
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = np.asarray(res.forecast(horizon))
     elif method in _INTERMITTENT:
         level, _ = croston_forecast(y, alpha if alpha is not None else 0.1, variant=method)
         out = np.repeat(level, horizon)
     else:
         raise ValueError(
             f"unknown method {method!r}: choose one of {list(FORECAST_METHODS)} or 'auto'."
+        )
+    if not np.isfinite(out).all():
+        raise ValueError(
+            f"{method} gave a forecast that is not a finite number on demand up to "
+            f"{y.max():.3g}: rescale the demand (e.g. to thousands of units) or use naive."
         )
     return np.clip(out, 0, None)
 
@@ -639,6 +688,10 @@ def select_method(
     and no brute-force search, which makes selection over 1,000 series several times
     quicker; ``fast=False`` estimates the initial states too.
 
+    A fit that reproduces the history exactly (a constant series) scores ``-inf``, the
+    best possible; when the AICc is undefined for every candidate (``inf``: too few
+    periods for the parameters, e.g. 4 or 5) the first, simplest candidate is chosen.
+
     Returns
     -------
     dict
@@ -691,14 +744,19 @@ def select_method(
     for name in candidates:
         if criterion == "aicc":
             fits[name] = _fit_es(y, name, season_length, None, fast)
-            scores[name] = float(fits[name].aicc)
+            # a perfect fit (a constant series) has log(SSE) = -inf: the best possible
+            # score; ties go to the first (simpler) candidate
+            perfect = _perfect_fit(fits[name], y)
+            scores[name] = -np.inf if perfect else float(fits[name].aicc)
         else:
             bt = rolling_origin_backtest(
                 y, name, horizon=horizon, n_origins=n_origins, season_length=season_length
             )
             scores[name] = float(bt["error"].abs().mean())
-    finite = {k: v for k, v in scores.items() if np.isfinite(v)}
-    best = min(finite, key=finite.get) if finite else candidates[0]
+    # -inf (a perfect fit) is a valid best score; +inf / NaN (AICc undefined: fewer periods
+    # than the model needs) rank no candidate, and then the first, simplest one is chosen
+    ranked = {k: v for k, v in scores.items() if v < np.inf}
+    best = min(ranked, key=ranked.get) if ranked else candidates[0]
     choice = {"method": best, "demand_class": demand_class, "scores": scores}
     if _keep_fit and best in fits:
         choice["_fit"] = fits[best]
@@ -785,7 +843,9 @@ def _forecast_one(args):
         choice = select_method(y, season_length=season_length, criterion=criterion, _keep_fit=True)
         chosen, demand_class = choice["method"], choice["demand_class"]
         if "_fit" in choice:  # reuse the fit the criterion already made
-            values = np.clip(np.asarray(choice["_fit"].forecast(horizon)), 0, None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # log(SSE = 0), as above
+                values = np.clip(np.asarray(choice["_fit"].forecast(horizon)), 0, None)
             return key, values, chosen, demand_class
     else:
         chosen, demand_class = method, classify_demand(y)

@@ -236,6 +236,19 @@ def test_forecast_all_starts_each_series_at_its_first_month_on_sale():
         ({"history": [1, 2], "horizon": 2, "method": "moving_average"}, "window"),
         ({"history": [0, 0, 0], "horizon": 2, "method": "croston"}, "no demand"),
         ({"history": [-1], "horizon": 1, "method": "tsb"}, "negative"),
+        ({"history": [1, 2, np.inf, 3, 4], "horizon": 2, "method": "holt"}, "infinite"),
+        ({"history": [1, 2, np.inf, 3, 4], "horizon": 2, "method": "croston"}, "infinite"),
+        ({"history": [1e200 * k for k in range(1, 31)], "horizon": 2}, "too large"),
+        (
+            {"history": [1e200 * k for k in range(1, 31)], "horizon": 2, "method": "holt_winters"},
+            "too large",
+        ),
+        (
+            {"history": [1e200 * k for k in range(1, 31)], "horizon": 2, "method": "ses_adjusted"},
+            "too large",
+        ),
+        ({"history": [0.0] * 30, "horizon": 2, "method": "ses_adjusted"}, "all zeros"),
+        ({"history": [0.0] * 30, "horizon": 2, "method": "tsb"}, "naive"),
     ],
 )
 def test_forecast_series_bad_input(kwargs, message):
@@ -413,6 +426,69 @@ def test_select_method_bad_input(kwargs, message):
     y, _ = _spring_series(60, 2, years=3)
     with pytest.raises(ValueError, match=message):
         fc.select_method(y, **kwargs)
+
+
+# --------------------------------------------------------------------------- degenerate input
+ES_METHODS = ["ses", "holt", "holt_damped", "ses_seasonal", "holt_winters"]
+ADJUSTED_METHODS = ["ses_adjusted", "holt_damped_adjusted"]
+
+
+@pytest.mark.parametrize("method", [*ES_METHODS, *ADJUSTED_METHODS, "croston", "tsb"])
+@pytest.mark.parametrize("periods", [5, 30])
+def test_a_constant_series_forecasts_the_constant(method, periods):
+    if periods < 26 and method in (*ADJUSTED_METHODS, "ses_seasonal", "holt_winters"):
+        pytest.skip("seasonal methods need two seasons (tested as bad input)")
+    forecast = fc.forecast_series([7.0] * periods, 3, method)
+    assert forecast.tolist() == pytest.approx([7.0] * 3)
+
+
+def test_sba_of_a_constant_series_is_the_constant_times_one_minus_alpha_over_two():
+    forecast = fc.forecast_series([7.0] * 12, 2, "sba")  # alpha = 0.1 for SBA
+    assert forecast.tolist() == pytest.approx([7.0 * (1 - 0.1 / 2)] * 2)
+
+
+@pytest.mark.parametrize("method", ES_METHODS)
+@pytest.mark.parametrize("periods", [5, 30])
+def test_an_all_zero_series_forecasts_zero(method, periods):
+    if periods < 26 and method in ("ses_seasonal", "holt_winters"):
+        pytest.skip("seasonal methods need two seasons (tested as bad input)")
+    assert fc.forecast_series([0.0] * periods, 3, method).tolist() == [0.0] * 3
+
+
+@pytest.mark.parametrize("periods", [5, 30])
+def test_selecting_for_a_constant_series_is_a_perfect_fit_not_nan(periods):
+    """The AICc of a perfect fit is log(0) = -inf (statsmodels returns NaN for short series:
+    -inf plus an infinite small-sample penalty). It is scored -inf, and the tie between the
+    two perfect fits goes to the first, simpler candidate."""
+    choice = fc.select_method([7.0] * periods)
+    assert set(choice["scores"].values()) == {-np.inf}
+    assert choice["method"] == ("ses_adjusted" if periods >= 24 else "ses")
+
+
+def test_a_perfect_fit_beats_a_finite_score():
+    from types import SimpleNamespace
+
+    y = np.array([7.0] * 10)
+    assert fc._perfect_fit(SimpleNamespace(sse=0.0), y)
+    assert not fc._perfect_fit(SimpleNamespace(sse=1e-6), y)
+
+
+def test_selecting_for_astronomic_demand_raises_instead_of_an_infinite_score():
+    with pytest.raises(ValueError, match="rescale"):
+        fc.select_method([1e200 * k for k in range(1, 31)])
+
+
+def test_croston_with_a_single_demand_is_the_size_over_the_wait_for_it():
+    """One demand of 5 in period 11 of 30: z0 = 5, p0 = 11 (the only interval), nothing to
+    update after it; TSB's probability starts at d0 = 1/p0 and decays by (1 - beta) in
+    each of the 19 periods without demand."""
+    history = [0.0] * 10 + [5.0] + [0.0] * 19
+    assert fc.croston_forecast(history, 0.1)[0] == pytest.approx(5 / 11)
+    assert fc.croston_forecast(history, 0.1, variant="sba")[0] == pytest.approx(0.95 * 5 / 11)
+    assert fc.croston_forecast(history, 0.1, variant="tsb")[0] == pytest.approx(5 / 11 * 0.9**19)
+    last = [0.0] * 29 + [5.0]  # the only demand in the last period: no forecast made yet
+    forecast, fitted = fc.croston_forecast(last, 0.1)
+    assert forecast == pytest.approx(5 / 30) and np.isnan(fitted).all()
 
 
 def test_seasonally_adjusted_method_needs_two_seasons():
