@@ -67,7 +67,9 @@ def estimate_promotion_effects(
     DataFrame
         Rows ``lift`` and ``post_promo_dip`` with ``units`` (coefficient), ``pct_of_baseline``
         (coefficient / mean non-promotion demand x 100), ``std_error``, ``p_value``,
-        ``ci_low`` and ``ci_high`` (95 %).
+        ``ci_low`` and ``ci_high`` (95 %). When the model reproduces the history exactly
+        (no noise, e.g. a constant series) the coefficients are exact: ``std_error`` is 0,
+        the interval is the coefficient itself and ``p_value`` is NaN (undefined).
 
     Examples
     --------
@@ -89,7 +91,18 @@ def estimate_promotion_effects(
         raise ValueError(f"history[{promo!r}] must be 0/1 (or True/False) per period.")
     if p.sum() == 0:
         raise ValueError("history has no promotion periods: there is no lift to estimate.")
+    if not (y > 0).any():
+        raise ValueError(
+            f"history[{value!r}] is all zeros: there is no demand to measure a lift on. "
+            "Check the value column and the series you selected."
+        )
     post = np.r_[0.0, p[:-1]] * (1 - p)
+    if not ((p == 0) & (post == 0)).any():
+        raise ValueError(
+            "every period is a promotion or the period right after one, so there is no "
+            "baseline demand to measure the lift against: use a history with periods "
+            "without promotions (or treat the effect as an overlay you estimate by judgement)."
+        )
     n = len(history)
     frame = pd.DataFrame(
         {
@@ -111,6 +124,7 @@ def estimate_promotion_effects(
         warnings.simplefilter("ignore")  # small-sample warnings from statsmodels' summary
         res = smf.ols(formula, data=frame).fit()
     exog = np.asarray(res.model.exog)
+    # numpy's rank tolerance is relative to the largest singular value of the design
     if np.linalg.matrix_rank(exog) < exog.shape[1]:
         months = sorted({int(i % season_length) + 1 for i in np.flatnonzero(p)})
         raise ValueError(
@@ -120,6 +134,9 @@ def estimate_promotion_effects(
             "another market's history), or treat the effect as an overlay you estimate "
             "by judgement."
         )
+    # a fit that reproduces the history to rounding has no residual noise to test against:
+    # the coefficients are exact, their standard errors 0, and a p-value is undefined
+    exact = float(res.ssr) <= n * (1e3 * np.finfo(float).eps * float(frame["y"].abs().max())) ** 2
     baseline = frame.loc[(p == 0) & (post == 0), "y"].mean()
     ci = res.conf_int()
     rows = []
@@ -133,10 +150,10 @@ def estimate_promotion_effects(
                 "effect": name,
                 "units": coef,
                 "pct_of_baseline": 100 * coef / baseline if baseline else np.nan,
-                "std_error": float(res.bse[term]),
-                "p_value": float(res.pvalues[term]),
-                "ci_low": float(ci.loc[term, 0]),
-                "ci_high": float(ci.loc[term, 1]),
+                "std_error": 0.0 if exact else float(res.bse[term]),
+                "p_value": np.nan if exact else float(res.pvalues[term]),
+                "ci_low": coef if exact else float(ci.loc[term, 0]),
+                "ci_high": coef if exact else float(ci.loc[term, 1]),
             }
         )
     return pd.DataFrame(rows).set_index("effect")

@@ -37,6 +37,31 @@ def test_regression_recovers_known_promotion_lift_and_post_promo_dip_exactly():
     assert eff.loc["post_promo_dip", "units"] == pytest.approx(-15, abs=1e-6)
 
 
+def test_promotions_on_a_constant_series_have_no_effect_and_no_p_value():
+    """Constant demand: lift and dip are exactly 0 and the model fits without residual, so
+    the standard errors are 0 and a p-value (0 / 0) is undefined, not a number from
+    rounding noise."""
+    eff = dm.estimate_promotion_effects(_promo_history().assign(units=250.0))
+    assert eff["units"].tolist() == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert eff["std_error"].tolist() == [0.0, 0.0]
+    assert eff["p_value"].isna().all()
+    assert (eff["ci_low"] == eff["units"]).all() and (eff["ci_high"] == eff["units"]).all()
+
+
+def test_promotion_effects_scale_with_the_units():
+    """The exact-fit verdict is relative: the same noiseless history in millions gives the
+    same lift in millions, and a noisy one keeps its p-value at any scale."""
+    small = dm.estimate_promotion_effects(_promo_history(noise=8, seed=3))
+    big = dm.estimate_promotion_effects(
+        _promo_history(noise=8, seed=3).assign(units=lambda h: h["units"] * 1e6)
+    )
+    assert big["units"].tolist() == pytest.approx((small["units"] * 1e6).tolist())
+    assert big["p_value"].tolist() == pytest.approx(small["p_value"].tolist())
+    exact = dm.estimate_promotion_effects(_promo_history().assign(units=lambda h: h["units"] * 1e6))
+    assert exact["units"].tolist() == pytest.approx([40e6, -15e6])
+    assert exact["p_value"].isna().all()
+
+
 def test_regression_lift_confidence_interval_covers_truth_with_noise():
     eff = dm.estimate_promotion_effects(_promo_history(noise=8, seed=3))
     assert eff.loc["lift", "ci_low"] < 40 < eff.loc["lift", "ci_high"]
@@ -119,6 +144,14 @@ def test_forecast_consumption_backward_then_forward():
         (lambda: dm.estimate_promotion_effects(_promo_history().assign(promo=0)), "no promotion"),
         (lambda: dm.estimate_promotion_effects(_promo_history().head(10)), "too few"),
         (lambda: dm.estimate_promotion_effects(_same_month_promos()), "told apart"),
+        (lambda: dm.estimate_promotion_effects(_promo_history().assign(promo=1)), "no baseline"),
+        (  # a promotion every other month: each other month is a post-promotion dip
+            lambda: dm.estimate_promotion_effects(
+                _promo_history().assign(promo=lambda h: (h.index % 2 == 0).astype(int))
+            ),
+            "no baseline",
+        ),
+        (lambda: dm.estimate_promotion_effects(_promo_history().assign(units=0.0)), "all zeros"),
         (
             lambda: dm.apply_overlays(
                 pd.Series([1.0]),
