@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .judge import judge_answer, run_hidden, run_public
-from .sandbox import Sandbox, from_plain
+from .sandbox import Sandbox, from_plain, isolation_notice
 from .source import Assignment, parse_assignment, read_json_notebook, replace_solution
 
 GRADER_VERSION = "1"
@@ -667,6 +667,10 @@ def grade_folder(
     if todo:
         with contextlib.nullcontext(sandbox) if sandbox else Sandbox(hide, limits) as sandbox:
             expected = expected_answers(assignment, sandbox, seed)
+            notice = isolation_notice(sandbox.isolation)
+            if notice and progress is not None:
+                progress.write(f"{notice}\n")
+                progress.flush()
 
             def work(item):
                 nonlocal done

@@ -40,6 +40,7 @@ _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
+_MNT_DETACH = 2
 _UID_BASE = 1 << 24  # job users: 16777216 + random, far above real and subordinate uids
 _UID_SPAN = 1 << 29
 _PR_SET_CHILD_SUBREAPER = 36
@@ -187,41 +188,99 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _expose(libc, path, staging) -> bool:
-    """Make ``path`` reachable for another user when an ancestor (e.g. /root) is private.
-
-    Inside the private mount namespace: bind ``path`` aside, cover the private ancestor
-    with an empty tmpfs (which also hides its other contents) and bind ``path`` back.
-    """
-    path = os.path.realpath(path)
+def _private_top(path: str) -> str | None:
+    """The highest folder on the way to ``path`` that other users cannot pass (no o+x)."""
     parts = path.split(os.sep)
-    top = None
     for k in range(2, len(parts) + 1):
         anc = os.sep.join(parts[:k])
         if not os.stat(anc).st_mode & 0o001:
-            top = anc
-            break
-    if top is None:
-        return True
-    aside = os.path.join(staging, f"expose{abs(hash(path))}")
-    os.makedirs(aside, exist_ok=True)
-    if libc.mount(path.encode(), aside.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+            return anc
+    return None
+
+
+def _expose(libc, paths, staging) -> bool:
+    """Make ``paths`` reachable for another user when an ancestor (e.g. /root) is private.
+
+    Inside the private mount namespace: bind every path aside, cover each private
+    ancestor with an empty tmpfs (which also hides its other contents), recreate the
+    folders on the way and bind each path back. All paths are looked up before the first
+    tmpfs is laid, so several paths under one private home (the virtual environment, its
+    base Python and the course package under /root) all stay reachable.
+    """
+    wanted = {}
+    for path in paths:
+        path = os.path.realpath(path)
+        try:
+            top = _private_top(path)
+        except OSError:  # not there: nothing to expose
+            continue
+        if top is not None:
+            wanted[path] = top
+    if any(path == top for path, top in wanted.items()):
+        return False  # the folder itself is private: binding it back would not open it
+    # Paths inside another wanted path come with it; tops inside another top are covered.
+    paths = [p for p in wanted if not any(p.startswith(q + os.sep) for q in wanted)]
+    tops = {wanted[p] for p in paths}
+    tops = [t for t in tops if not any(t.startswith(u + os.sep) for u in tops)]
+    aside, covered = {}, []
+    try:
+        for k, path in enumerate(sorted(paths)):
+            aside[path] = os.path.join(staging, f"expose{k}")
+            os.makedirs(aside[path], exist_ok=True)
+            if libc.mount(path.encode(), aside[path].encode(), None, _MS_BIND | _MS_REC, None):
+                raise OSError(f"cannot bind {path}")
+        for top in tops:
+            if libc.mount(b"tmpfs", top.encode(), b"tmpfs", 0, b"size=64k,mode=0755") != 0:
+                raise OSError(f"cannot cover {top}")
+            covered.append(top)
+        for path, held in aside.items():
+            top = next(t for t in tops if path == t or path.startswith(t + os.sep))
+            folder = top
+            for part in os.path.relpath(path, top).split(os.sep):
+                folder = os.path.join(folder, part)
+                if not os.path.isdir(folder):
+                    os.mkdir(folder, 0o755)
+            if libc.mount(held.encode(), path.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+                raise OSError(f"cannot bind {path} back")
+    except OSError:
+        for top in reversed(covered):  # leave the view as it was: the job runs as before
+            libc.umount2(top.encode(), _MNT_DETACH)
         return False
-    if libc.mount(b"tmpfs", top.encode(), b"tmpfs", 0, b"size=64k,mode=0755") != 0:
-        return False
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o755)
-    return libc.mount(aside.encode(), path.encode(), None, _MS_BIND | _MS_REC, None) == 0
+    return True
+
+
+def _needed_paths() -> list[str]:
+    """What a notebook run must read: Python, its site-packages, the package, the data."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    needed = [
+        sys.base_prefix,
+        sys.prefix,
+        package,
+        os.path.join(os.path.dirname(package), "datasets"),
+    ]
+    needed += [p for p in sys.path if p and os.path.isdir(p)]
+    return sorted({os.path.realpath(p) for p in needed if os.path.exists(p)})
+
+
+def _unshare(libc, flags) -> str | None:
+    """``unshare(flags)``; None when it worked, else the reason in words."""
+    if libc.unshare(flags) == 0:
+        return None
+    return os.strerror(ctypes.get_errno())
 
 
 def _isolate(hide_paths, uid, staging):
-    """Best effort: private mounts hiding ``hide_paths``, no network, another user."""
+    """Best effort: private mounts hiding ``hide_paths``, no network, another user.
+
+    The report says what held; ``"refused"`` says why the kernel refused the namespaces.
+    """
     report = {"network": "not isolated", "files": "not hidden", "user": "same user"}
     libc = _libc()
     flags = _CLONE_NEWNS | _CLONE_NEWNET
     if os.geteuid() != 0:
         real_uid, real_gid = os.getuid(), os.getgid()
-        if libc.unshare(flags | _CLONE_NEWUSER) == 0:
+        refused = _unshare(libc, flags | _CLONE_NEWUSER)
+        if refused is None:
             try:
                 with open("/proc/self/setgroups", "w") as fh:
                     fh.write("deny")
@@ -233,14 +292,17 @@ def _isolate(hide_paths, uid, staging):
                 pass
             ok = True
         else:
-            ok = libc.unshare(_CLONE_NEWNET) == 0
-            if ok:
+            report["refused"] = f"a user namespace: {refused}"
+            if _unshare(libc, _CLONE_NEWNET) is None:
                 report["network"] = "isolated"
             ok = False
     else:
-        ok = libc.unshare(flags) == 0
-        if not ok and libc.unshare(_CLONE_NEWNET) == 0:
-            report["network"] = "isolated"
+        refused = _unshare(libc, flags)
+        ok = refused is None
+        if not ok:
+            report["refused"] = f"a mount namespace: {refused}"
+            if _unshare(libc, _CLONE_NEWNET) is None:
+                report["network"] = "isolated"
     if ok:
         report["network"] = "isolated"
         if libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None) == 0:
@@ -251,18 +313,60 @@ def _isolate(hide_paths, uid, staging):
                 elif libc.mount(b"tmpfs", path.encode(), b"tmpfs", 0, b"size=16k,mode=0555") == 0:
                     hidden += 1
             report["files"] = "hidden" if hidden == len(hide_paths) else "partly hidden"
-            exposed = all(_expose(libc, p, staging) for p in {sys.base_prefix, sys.prefix})
+            exposed = _expose(libc, _needed_paths(), staging)
         else:
             exposed = False
     else:
         exposed = False
-    needed = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.dirname(__file__))}
-    if os.geteuid() == 0 and uid and (exposed or _reachable_by_others(needed)):
+    if os.geteuid() == 0 and uid and (exposed or _reachable_by_others(_needed_paths())):
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
         report["user"] = f"uid {uid}"
     return report
+
+
+def isolation_notice(report: dict) -> str | None:
+    """What a grading run must tell the instructor when the sandbox is weaker than full.
+
+    None when the network was isolated, the hidden folders hidden and the jobs ran as a
+    user of their own (or, for a grader that is not root, in a user namespace of its own).
+
+    Examples
+    --------
+    >>> isolation_notice({"network": "isolated", "files": "hidden", "user": "uid 7"}) is None
+    True
+    >>> print(isolation_notice({"network": "not isolated", "files": "not hidden",
+    ...     "user": "same user", "refused": "a mount namespace: Operation not permitted"}))
+    ... # doctest: +ELLIPSIS
+    The grading sandbox could not start in full here: the kernel refused a mount namespace: ...
+    """
+    weak = []
+    if report.get("network") != "isolated":
+        weak.append("the network is not cut off")
+    if report.get("files") != "hidden":
+        weak.append("the source notebook, the other submissions and the output are not hidden")
+    if report.get("user") == "same user" and os.geteuid() == 0:
+        weak.append("jobs run as root, the grader's own user")
+    if not weak:
+        return None
+    why = report.get("refused")
+    cause = (
+        f"the kernel refused {why} (a container without CAP_SYS_ADMIN, or user namespaces "
+        "turned off)"
+        if why
+        else "the folders Python needs could not be made readable for a user of its own"
+    )
+    return (
+        f"The grading sandbox could not start in full here: {cause}. Grading goes on with "
+        "the time, memory, file-size and process limits, a private working folder and a "
+        f"clean environment, but {'; '.join(weak)}. Grades are computed the same way; a "
+        "hostile submission could read what this user can read. For the full sandbox, "
+        "grade where user namespaces are allowed (sysctl user.max_user_namespaces > 0 and, "
+        "on Debian/Ubuntu, kernel.unprivileged_userns_clone=1 or the AppArmor setting "
+        "kernel.apparmor_restrict_unprivileged_userns=0), or as root with CAP_SYS_ADMIN "
+        "(docker run --cap-add SYS_ADMIN)."
+    )
 
 
 def _reachable_by_others(paths) -> bool:
@@ -823,6 +927,7 @@ class Sandbox:
         self.sock = parent
         self._lock = threading.Lock()
         self._counter = 0
+        self.isolation: dict = {}  # what the first run's sandbox achieved
 
     def close(self):
         try:
@@ -872,6 +977,8 @@ class Sandbox:
                 self.sock.recv(16)
             writer.join(timeout=5)
         result.seconds = round(time.monotonic() - t0, 3)
+        if result.isolation and not self.isolation:
+            self.isolation = result.isolation
         return result
 
     def _read(self, fd, result: RunResult, t0: float, lim: Limits) -> None:
