@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import DEMO
+from .helpers import DEMO, measured_limits
 
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
-    from sopcourse.grading.sandbox import Limits, Sandbox
+    from sopcourse.grading.sandbox import Sandbox
 
     hide = [str(tmp_path_factory.getbasetemp()), str(DEMO.resolve().parent)]
-    with Sandbox(hide=hide, limits=Limits(cell_seconds=5, notebook_seconds=30)) as sb:
+    limits = measured_limits(cell_floor=5, notebook_floor=30)
+    with Sandbox(hide=hide, limits=limits) as sb:
         yield sb

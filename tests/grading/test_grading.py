@@ -19,14 +19,17 @@ from sopcourse.cli import main as cli
 from sopcourse.grading import SelfCheck, expect
 from sopcourse.grading.grade import grade_folder, merge_outputs, merge_rubric
 from sopcourse.grading.release import check_in_sync, graded_sources, release, render_student
-from sopcourse.grading.sandbox import Limits
 from sopcourse.grading.similarity import similarity_report
 from sopcourse.grading.source import parse_assignment, replace_solution
 
-from .helpers import DEMO, STUDENT, blank, correct, with_answer, write
+from .helpers import DEMO, STUDENT, blank, correct, measured_limits, with_answer, write
 
 REPO = Path(__file__).resolve().parents[2]
-LIMITS = Limits(cell_seconds=5, notebook_seconds=30)
+
+
+def _cell_timeout() -> str:
+    """A cell limit for the command-line runs: far beyond the demo's slowest cell here."""
+    return str(measured_limits(cell_floor=10).cell_seconds)
 
 
 def _course_sources():
@@ -168,7 +171,15 @@ def test_an_interrupted_run_resumes_without_losing_or_duplicating_a_row(
 ):
     root, subs = small_class
     out = tmp_path / "out"
-    first = grade_folder(DEMO, subs, out, jobs=2, limits=LIMITS, progress=None, stop_after=2)
+    first = grade_folder(
+        DEMO,
+        subs,
+        out,
+        jobs=2,
+        limits=measured_limits(cell_floor=5, notebook_floor=30),
+        progress=None,
+        stop_after=2,
+    )
     assert len(first) == 2
     stamps = {s: r["graded_at"] for s, r in first.items()}
     (out / "audit" / ".gradebook.tmp").write_text("half-written")  # debris of a crash
@@ -224,7 +235,7 @@ def test_a_killed_grading_run_resumes_without_losing_or_duplicating_a_row(tmp_pa
     for i in range(6):
         write(correct() if i % 2 == 0 else wrong, subs / f"s{i}.ipynb")
     cmd = [sys.executable, "-m", "sopcourse.cli", "grade", str(DEMO), str(subs), "-o", str(out)]
-    cmd += ["-j", "1", "--cell-timeout", "10"]
+    cmd += ["-j", "1", "--cell-timeout", _cell_timeout()]
     proc = subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -343,7 +354,7 @@ def test_the_cli_validates_the_demo_and_reports_similarity(small_class, capsys):
     root, subs = small_class
     cmd = [sys.executable, "-m", "sopcourse.cli"]
     v = subprocess.run(
-        [*cmd, "validate", str(DEMO), "--seeds", "5", "--cell-timeout", "10"],
+        [*cmd, "validate", str(DEMO), "--seeds", "5", "--cell-timeout", _cell_timeout()],
         capture_output=True,
         text=True,
         timeout=120,
@@ -360,7 +371,7 @@ def test_the_grade_command_writes_a_shard_and_shows_progress(small_class, tmp_pa
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "sopcourse.cli", "grade", str(DEMO), str(subs), "-o", str(out)]
     r = subprocess.run(
-        [*cmd, "--shard", "2/2", "-j", "2", "--seed", "5", "--cell-timeout", "10"],
+        [*cmd, "--shard", "2/2", "-j", "2", "--seed", "5", "--cell-timeout", _cell_timeout()],
         capture_output=True,
         text=True,
         timeout=120,
