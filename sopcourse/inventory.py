@@ -51,7 +51,30 @@ def _positive(name: str, value, allow_zero: bool = False) -> float:
     if math.isnan(value) or value < 0 or (value == 0 and not allow_zero):
         need = "zero or more" if allow_zero else "greater than zero"
         raise ValueError(f"{name} is {value}; it must be {need}. Check the units and the sign.")
+    if math.isinf(value):
+        raise ValueError(
+            f"{name} is infinite; it must be a finite number (a division by zero upstream?)."
+        )
     return value
+
+
+def _eoq_inputs(fixed_cost, holding_cost, demand_rate, holding_label="holding_cost [h]"):
+    """K, h and lambda of the EOQ family, with what a zero means for the formula."""
+    k = _positive("fixed_cost [K]", fixed_cost)
+    h = _positive(holding_label, holding_cost, allow_zero=True)
+    if h == 0:
+        raise ValueError(
+            f"{holding_label} is 0: with free storage the EOQ sqrt(2 K lambda / h) is "
+            "infinite (order everything at once). Give the yearly cost of holding one unit, "
+            "e.g. 20-25 % of its value."
+        )
+    lam = _positive("demand_rate [lambda]", demand_rate, allow_zero=True)
+    if lam == 0:
+        raise ValueError(
+            "demand_rate [lambda] is 0: with no demand there is nothing to order and no "
+            "EOQ. Give the demand per year (the same year as the holding cost)."
+        )
+    return k, h, lam
 
 
 def _service(name: str, value) -> float:
@@ -90,9 +113,7 @@ def economic_order_quantity(fixed_cost, holding_cost, demand_rate) -> pd.Series:
     >>> economic_order_quantity(8, 0.225, 1300).round(2).to_dict()
     {'order_quantity': 304.05, 'annual_cost': 68.41, 'orders_per_year': 4.28, 'cycle_time': 0.23}
     """
-    k = _positive("fixed_cost [K]", fixed_cost)
-    h = _positive("holding_cost [h]", holding_cost)
-    lam = _positive("demand_rate [lambda]", demand_rate)
+    k, h, lam = _eoq_inputs(fixed_cost, holding_cost, demand_rate)
     q = math.sqrt(2 * k * lam / h)
     return pd.Series(
         {
@@ -136,9 +157,7 @@ def economic_production_quantity(
     >>> economic_production_quantity(8, 0.225, 1300, 2000).round(2).to_dict()
     {'order_quantity': 513.93, 'annual_cost': 40.47, 'max_inventory': 179.88}
     """
-    k = _positive("fixed_cost [K]", fixed_cost)
-    h = _positive("holding_cost [h]", holding_cost)
-    lam = _positive("demand_rate [lambda]", demand_rate)
+    k, h, lam = _eoq_inputs(fixed_cost, holding_cost, demand_rate)
     mu = _positive("production_rate [mu]", production_rate)
     if mu <= lam:
         raise ValueError(
@@ -187,10 +206,8 @@ def eoq_with_backorders(fixed_cost, holding_cost, backorder_cost, demand_rate) -
     >>> eoq_with_backorders(8, 0.225, 5, 1300).round(4)[["order_quantity", "annual_cost"]].to_dict()
     {'order_quantity': 310.8126, 'annual_cost': 66.9214}
     """
-    k = _positive("fixed_cost [K]", fixed_cost)
-    h = _positive("holding_cost [h]", holding_cost)
+    k, h, lam = _eoq_inputs(fixed_cost, holding_cost, demand_rate)
     p = _positive("backorder_cost [p]", backorder_cost)
-    lam = _positive("demand_rate [lambda]", demand_rate)
     q = math.sqrt(2 * k * lam * (h + p) / (h * p))
     x = h / (h + p)
     return pd.Series(
@@ -242,9 +259,7 @@ def eoq_quantity_discounts(
     >>> int(t.loc[t["best"], "order_quantity"].iloc[0])
     1000
     """
-    k = _positive("fixed_cost [K]", fixed_cost)
-    i = _positive("holding_rate [i]", holding_rate)
-    d = _positive("demand_rate [D]", demand_rate)
+    k, i, d = _eoq_inputs(fixed_cost, holding_rate, demand_rate, "holding_rate [i]")
     _require_columns(price_breaks, ["min_quantity", "unit_price"], "price_breaks")
     if price_breaks.empty:
         raise ValueError("price_breaks is empty; give at least one row (min_quantity 0).")
@@ -335,6 +350,10 @@ def fill_rate(safety_stock_units, order_quantity, sigma_lead_time_demand) -> flo
 
     .. math:: \\beta = 1 - \\frac{\\sigma_{DL} \\, L(z)}{Q}, \\quad z = ss / \\sigma_{DL}
 
+    With :math:`\\sigma_{DL} = 0` (certain demand) the expected shortage per cycle
+    :math:`\\sigma_{DL} L(ss/\\sigma_{DL})` is its limit :math:`\\max(0, -ss)`: a
+    non-negative safety stock fills every order.
+
     Examples
     --------
     Safety factor 0 and Q = 4 sigma: beta = 1 - 0.3989 / 4.
@@ -343,8 +362,13 @@ def fill_rate(safety_stock_units, order_quantity, sigma_lead_time_demand) -> flo
     0.9003
     """
     q = _positive("order_quantity [Q]", order_quantity)
-    sigma = _positive("sigma_lead_time_demand [sigma_DL]", sigma_lead_time_demand)
-    z = float(safety_stock_units) / sigma
+    sigma = _positive("sigma_lead_time_demand [sigma_DL]", sigma_lead_time_demand, allow_zero=True)
+    ss = float(safety_stock_units)
+    if not math.isfinite(ss):
+        raise ValueError(f"safety_stock_units is {ss}; it must be a finite number of units.")
+    if sigma == 0:
+        return float(max(0.0, 1 - max(0.0, -ss) / q))
+    z = ss / sigma
     return float(max(0.0, 1 - sigma * standard_normal_loss(z) / q))
 
 
@@ -363,7 +387,11 @@ def safety_factor_for_fill_rate(target_fill_rate, order_quantity, sigma_lead_tim
     q = _positive("order_quantity [Q]", order_quantity)
     sigma = _positive("sigma_lead_time_demand [sigma_DL]", sigma_lead_time_demand)
     target = (1 - beta) * q / sigma
-    return float(brentq(lambda z: float(standard_normal_loss(z)) - target, -10, 10))
+    # L(z) falls from about -z (z << 0) to 0: L(-target - 1) > target, and L(38) is 0 in
+    # floating point, so the root is always inside this bracket
+    return float(
+        brentq(lambda z: float(standard_normal_loss(z)) - target, min(-10.0, -target - 1), 38.0)
+    )
 
 
 def reorder_point_policy(
@@ -432,6 +460,9 @@ def periodic_review_policy(
     The protection interval is :math:`R + L`:
     :math:`S = D (R + L) + z_{\\alpha} \\sqrt{(R+L) \\sigma_D^2 + D^2 \\sigma_L^2}`.
 
+    ``fill_rate`` is NaN when the mean demand is 0 but uncertain (there is no expected
+    demand to measure the filled share of).
+
     Examples
     --------
     >>> p = periodic_review_policy(100, 30, 4, 2, 0.95)
@@ -443,7 +474,11 @@ def periodic_review_policy(
     lt = _positive("lead_time [L]", lead_time, allow_zero=True)
     ss = safety_stock(service_level, demand_sd, r + lt, mean, lead_time_sd)
     sigma = lead_time_demand_sd(demand_sd, r + lt, mean, lead_time_sd)
-    q = max(mean * r, 1e-9)
+    q = mean * r  # the demand of one review cycle, what one order replaces
+    if q > 0:
+        beta = fill_rate(ss, q, sigma)
+    else:
+        beta = 1.0 if sigma == 0 else np.nan  # no demand: nothing to fill
     return pd.Series(
         {
             "order_up_to": mean * (r + lt) + ss,
@@ -451,7 +486,7 @@ def periodic_review_policy(
             "safety_stock": ss,
             "sigma_protection": sigma,
             "cycle_service_level": float(service_level),
-            "fill_rate": fill_rate(ss, q, sigma) if sigma > 0 else 1.0,
+            "fill_rate": beta,
             "average_inventory": ss + mean * r / 2,
         },
         name="R_S",
@@ -479,6 +514,9 @@ def newsvendor(overage_cost, underage_cost, demand_mean, demand_sd) -> pd.Series
         ``order_quantity``, ``critical_ratio``, ``expected_cost``,
         ``expected_shortage``, ``expected_leftover``.
 
+    With :math:`\\sigma = 0` (demand known for certain) the answer is to order the demand:
+    :math:`Q^* = \\mu` with no expected cost, shortage or leftover.
+
     Examples
     --------
     Snyder & Shen (2019), Example 4.3: h = 0.18, p = 0.70, demand N(50, 8^2).
@@ -489,16 +527,16 @@ def newsvendor(overage_cost, underage_cost, demand_mean, demand_sd) -> pd.Series
     h = _positive("overage_cost [h]", overage_cost)
     p = _positive("underage_cost [p]", underage_cost)
     mu = _positive("demand_mean [mu]", demand_mean, allow_zero=True)
-    sigma = _positive("demand_sd [sigma]", demand_sd)
+    sigma = _positive("demand_sd [sigma]", demand_sd, allow_zero=True)
     ratio = p / (p + h)
     z = float(stats.norm.ppf(ratio))
     q = mu + z * sigma
-    shortage = sigma * float(standard_normal_loss(z))
+    shortage = sigma * float(standard_normal_loss(z)) if sigma > 0 else 0.0
     return pd.Series(
         {
             "order_quantity": q,
             "critical_ratio": ratio,
-            "expected_cost": (h + p) * sigma * float(stats.norm.pdf(z)),
+            "expected_cost": (h + p) * sigma * float(stats.norm.pdf(z)) if sigma > 0 else 0.0,
             "expected_shortage": shortage,
             "expected_leftover": q - mu + shortage,
         },
@@ -552,11 +590,23 @@ def abc_xyz_classification(
     missing = sorted(set(demand["item"]) - set(unit_value.index))
     if missing:
         raise ValueError(f"unit_value has no value for item(s) {missing}; add them.")
+    values = pd.to_numeric(unit_value.reindex(sorted(set(demand["item"]))), errors="coerce")
+    bad = sorted(values.index[values.isna() | (values < 0) | np.isinf(values)])
+    if bad:
+        raise ValueError(
+            f"unit_value is missing, negative or infinite for item(s) {bad}: give each item "
+            "its unit cost or price (>= 0)."
+        )
     wide = demand.assign(quantity=qty).pivot_table(
         index="period", columns="item", values="quantity", aggfunc="sum", fill_value=0
     )
     total = wide.sum()
-    value = (total * unit_value.reindex(total.index)).sort_values(ascending=False)
+    value = (total * values.reindex(total.index)).sort_values(ascending=False)
+    if not value.sum() > 0:
+        raise ValueError(
+            "no item has any demand value (every quantity or unit value is 0), so there are "
+            "no shares to rank for ABC: check the quantity column and the unit values."
+        )
     share = value / value.sum() if value.sum() > 0 else value * 0
     cum = share.cumsum()
     before = cum - share

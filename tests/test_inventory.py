@@ -150,7 +150,36 @@ def test_simulation_of_periodic_review_orders_every_review_period():
         (lambda: sop.economic_production_quantity(8, 0.2, 1300, 1000), "production_rate"),
         (lambda: sop.safety_stock(95, 10, 2), "between 0 and 1"),
         (lambda: sop.safety_stock(1.0, 10, 2), "between 0 and 1"),
-        (lambda: sop.newsvendor(1, 2, 50, 0), "demand_sd"),
+        (lambda: sop.newsvendor(1, 2, 50, -1), "demand_sd"),
+        (lambda: sop.economic_order_quantity(8, 0, 1300), "free storage"),
+        (lambda: sop.economic_order_quantity(8, 0.2, 0), "no demand"),
+        (lambda: sop.economic_order_quantity(8, float("inf"), 1300), "infinite"),
+        (lambda: sop.economic_order_quantity(8, 0.2, float("inf")), "infinite"),
+        (lambda: sop.economic_production_quantity(8, 0, 1300, 2000), "free storage"),
+        (lambda: sop.eoq_with_backorders(8, 0.2, 5, 0), "no demand"),
+        (
+            lambda: sop.eoq_quantity_discounts(
+                49, 0, 5000, pd.DataFrame({"min_quantity": [0], "unit_price": [5.0]})
+            ),
+            "free storage",
+        ),
+        (lambda: sop.safety_stock(0.0, 10, 2), "service_level"),
+        (lambda: sop.safety_stock(0.95, float("inf"), 2), "infinite"),
+        (lambda: sop.fill_rate(float("nan"), 400, 100), "safety_stock_units"),
+        (
+            lambda: sop.abc_xyz_classification(
+                pd.DataFrame({"item": ["a", "b"], "period": [1, 1], "quantity": [0, 0]}),
+                pd.Series({"a": 1.0, "b": 2.0}),
+            ),
+            "no item has any demand value",
+        ),
+        (
+            lambda: sop.abc_xyz_classification(
+                pd.DataFrame({"item": ["a", "b"], "period": [1, 1], "quantity": [1, 2]}),
+                pd.Series({"a": np.nan, "b": -2.0}),
+            ),
+            r"\['a', 'b'\]",
+        ),
         (lambda: sop.newsvendor(-1, 2, 50, 5), "overage_cost"),
         (lambda: sop.eoq_with_backorders(8, 0.2, 0, 1300), "backorder_cost"),
         (lambda: sop.fill_rate(10, 0, 5), "order_quantity"),
@@ -187,3 +216,45 @@ def test_simulation_of_periodic_review_orders_every_review_period():
 def test_bad_input_raises_value_error_that_says_what_to_fix(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --------------------------------------------------------------------------- degenerate input
+def test_zero_demand_variability_needs_zero_safety_stock_and_fills_every_order():
+    """sigma_DL = 0: ss = z * 0 = 0 at any service level, and the expected shortage per
+    cycle sigma L(ss / sigma) tends to max(0, -ss) as sigma -> 0."""
+    assert sop.safety_stock(0.99, demand_sd=0, lead_time=4) == 0.0
+    assert sop.fill_rate(0, 400, 0) == 1.0
+    assert sop.fill_rate(-100, 400, 0) == pytest.approx(1 - 100 / 400)
+    assert sop.fill_rate(-100, 400, 1e-9) == pytest.approx(sop.fill_rate(-100, 400, 0))
+    policy = sop.reorder_point_policy(100, 0, 4, 400, 0.95)
+    assert policy["reorder_point"] == 400.0 and policy["fill_rate"] == 1.0
+    review = sop.periodic_review_policy(100, 0, 4, 2, 0.95)
+    assert review["order_up_to"] == 600.0 and review["fill_rate"] == 1.0
+
+
+def test_newsvendor_with_certain_demand_orders_the_demand_at_no_cost():
+    """sigma = 0: Q* = mu + z * 0 = mu, and (h + p) sigma phi(z) = 0; the normal answer
+    tends to it as sigma -> 0."""
+    certain = sop.newsvendor(0.18, 0.70, 50, 0)
+    assert certain["order_quantity"] == 50.0
+    assert certain[["expected_cost", "expected_shortage", "expected_leftover"]].tolist() == [0] * 3
+    nearly = sop.newsvendor(0.18, 0.70, 50, 1e-9)
+    assert nearly["order_quantity"] == pytest.approx(50.0)
+    assert nearly["expected_cost"] == pytest.approx(0.0, abs=1e-8)
+
+
+def test_periodic_review_without_expected_demand_has_no_fill_rate():
+    """Mean demand 0 with some spread: there is no expected demand per cycle to measure the
+    filled share of (the formula divides by D R = 0), so the fill rate is NaN, not 0."""
+    review = sop.periodic_review_policy(0, 30, 4, 2, 0.95)
+    assert np.isnan(review["fill_rate"])
+    assert review["safety_stock"] == pytest.approx(stats.norm.ppf(0.95) * 30 * math.sqrt(6))
+
+
+@pytest.mark.parametrize("target", [0.5, 0.9, 0.999999])
+@pytest.mark.parametrize("q_over_sigma", [1e-3, 4.0, 1e3])
+def test_safety_factor_for_any_reachable_fill_rate(target, q_over_sigma):
+    """L(z) = (1 - beta) Q / sigma has a root for every beta in (0, 1): with a large Q the
+    safety factor is very negative (Q alone fills the orders), with a small Q very large."""
+    z = sop.safety_factor_for_fill_rate(target, 100 * q_over_sigma, 100)
+    assert sop.standard_normal_loss(z) == pytest.approx((1 - target) * q_over_sigma, rel=1e-6)
