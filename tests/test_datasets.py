@@ -767,6 +767,55 @@ BAD_DATA = [
         None,
     ),
     ("bad boolean", _set("sales.csv", 13, "promo", "yes"), "sales.csv", 13, "promo", "not 0 or 1"),
+    # validate used to accept these, and load then failed or loaded garbage
+    (
+        "infinite integer",
+        _set("sales.csv", 4, "ordered_units", "inf"),
+        "sales.csv",
+        4,
+        "ordered_units",
+        "not a number",
+    ),
+    (
+        "integer too large for int64",
+        _set("sales.csv", 5, "ordered_units", str(10**30)),
+        "sales.csv",
+        5,
+        "ordered_units",
+        "implausibly large",
+    ),
+    (
+        "implausibly large integer",
+        _set("sales.csv", 6, "ordered_units", "1e308"),
+        "sales.csv",
+        6,
+        "ordered_units",
+        "implausibly large",
+    ),
+    (
+        "one-digit month",
+        _set("sales.csv", 7, "month", "2025-1"),
+        "sales.csv",
+        7,
+        "month",
+        "YYYY-MM",
+    ),
+    (
+        "month 13",
+        _set("sales.csv", 8, "month", "2025-13"),
+        "sales.csv",
+        8,
+        "month",
+        "01 to 12",
+    ),
+    (
+        "year out of range",
+        _set("products.csv", 2, "launch_month", "0999-01"),
+        "products.csv",
+        2,
+        "launch_month",
+        "outside the years",
+    ),
 ]
 
 
@@ -799,6 +848,57 @@ def test_bad_data_is_reported_clearly_and_nothing_changes(
     out = capsys.readouterr()
     assert file in out.out and "nothing was changed" in out.err
     assert _hashes(folder) == before
+
+
+@pytest.mark.parametrize(
+    "file, line, column, value",
+    [
+        ("sales.csv", 4, "ordered_units", "inf"),  # was: IntCastingNaNError from pandas
+        ("sales.csv", 4, "ordered_units", str(10**30)),  # was: OverflowError
+        ("sales.csv", 4, "ordered_units", "1e19"),  # was: loaded as -9223372036854775808
+        ("sales.csv", 4, "month", "2025-1"),  # was: accepted although not YYYY-MM
+    ],
+)
+def test_load_raises_the_problems_validate_reports(
+    small_folder, tmp_path, file, line, column, value
+):
+    folder = tmp_path / "data"
+    shutil.copytree(small_folder, folder)
+    _set(file, line, column, value)(folder)
+    report = validate_data(folder)
+    assert not report.ok
+    with pytest.raises(ValueError) as info:
+        sop.load_company(data_dir=folder)
+    assert type(info.value) is ValueError  # not a pandas error (IntCastingNaNError ...)
+    assert f"{file}, line {line}, column {column}: {value!r}" in str(info.value)
+    assert report.text(warnings=False) in str(info.value)
+
+
+def test_spaces_around_values_are_ignored_by_validate_and_load_alike(small_folder, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(small_folder, folder)
+    _set("sales.csv", 4, "sku", " RD-200")(folder)  # was: loaded as ' RD-200', joining nothing
+    _set("products.csv", 3, "family", "road ")(folder)  # was: loaded as NaN
+    report = validate_data(folder)
+    assert report.ok, str(report)
+    warned = {(p.file, p.lines, p.column) for p in report.warnings}
+    assert {("sales.csv", (4,), "sku"), ("products.csv", (3,), "family")} <= warned
+    own = sop.load_company(data_dir=folder)
+    assert own.sales["sku"].iloc[2] == "RD-200"
+    assert own.products["family"].iloc[1] == "road"
+
+
+def test_lines_are_counted_as_an_editor_counts_them(small_folder, tmp_path):
+    """A quoted value with a line break takes two lines: later rows are one line further."""
+    folder = tmp_path / "data"
+    shutil.copytree(small_folder, folder)
+    _set("products.csv", 2, "name", "Ridge Road\n200")(folder)
+    _set("products.csv", 4, "list_price", "lots")(folder)
+    text = (folder / "products.csv").read_text(encoding="utf-8").split("\n")
+    line = next(i for i, t in enumerate(text, start=1) if ",lots," in t)
+    assert line == 5
+    bad = [p for p in validate_data(folder).errors if p.column == "list_price"]
+    assert [p.lines for p in bad] == [(5,)], bad
 
 
 def test_bom_cycle_names_the_links(small_folder, tmp_path):

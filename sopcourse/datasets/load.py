@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .parse import coerce_column
 from .schema import SCHEMA
 
 __all__ = [
@@ -125,28 +126,10 @@ def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
     ['str', 'str', 'str']
     """
     table = SCHEMA[name]
-    out = {}
-    for col in table.columns:
-        s = df[col.name]
-        if col.dtype == "str":
-            out[col.name] = s.astype("str").where(s.notna()) if col.nullable else s.astype("str")
-        elif col.dtype == "category":
-            out[col.name] = pd.Categorical(s.where(s.notna()), categories=list(col.categories))
-        elif col.dtype == "int":
-            out[col.name] = pd.to_numeric(s).astype("int64")
-        elif col.dtype == "float":
-            out[col.name] = pd.to_numeric(s).astype("float64").round(4)
-        elif col.dtype == "money":
-            out[col.name] = pd.to_numeric(s).astype("float64").round(2)
-        elif col.dtype == "month":
-            if isinstance(s.dtype, pd.PeriodDtype):
-                out[col.name] = s
-            else:
-                out[col.name] = pd.to_datetime(s, format="%Y-%m").dt.to_period("M")
-        elif col.dtype == "date":
-            out[col.name] = pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[ns]")
-        elif col.dtype == "bool":
-            out[col.name] = s.astype("int64").astype(bool) if s.dtype != bool else s
+    missing = [c for c in table.column_names if c not in df.columns]
+    if missing:
+        raise ValueError(f"table {name} has no column(s) {missing}; it needs {table.column_names}.")
+    out = {c.name: coerce_column(c, df[c.name]).reset_index(drop=True) for c in table.columns}
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
 
@@ -199,17 +182,23 @@ def write_tables(tables: dict[str, pd.DataFrame], folder) -> list[Path]:
 
 
 def read_table(name: str, folder) -> pd.DataFrame:
-    """Read one CSV of the schema from ``folder`` and type it (no validation: see
-    :func:`sopcourse.datasets.validate_data`).
+    """Read one CSV of the schema from ``folder`` and type it, with the same checks of its
+    columns as :func:`sopcourse.datasets.validate_data` (but not of the keys and joins:
+    check a folder of your own with ``validate_data``, or load it with ``load_company``).
+
+    Raises
+    ------
+    ValueError
+        Listing every value that does not fit its column (line and column).
 
     Examples
     --------
     >>> read_table("plants", package_data_dir())["plant"].tolist()
     ['P1', 'P2']
     """
-    path = Path(folder) / SCHEMA[name].file
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    return coerce_table(name, df)
+    from .validate import read_one_table
+
+    return read_one_table(name, folder)
 
 
 def _seed_from_env() -> int:
@@ -254,16 +243,16 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
     ('2022-01', '2025-12')
     """
     if data_dir is not None:
-        from .validate import validate_data
+        from .validate import read_folder
 
         folder = Path(data_dir)
-        report = validate_data(folder)
+        report, tables = read_folder(folder)  # the checks of `sopcourse data validate`
         if not report.ok:
             raise ValueError(
-                f"The data folder {folder} has {len(report.errors)} problem(s):\n"
+                f"The data folder {folder} has {len(report.errors)} problem(s); fix them and "
+                f"load again (`sopcourse data validate {folder}` lists them too):\n"
                 + report.text(warnings=False)
             )
-        tables = {n: read_table(n, folder) for n in SCHEMA if (folder / SCHEMA[n].file).is_file()}
         return Company(**tables, seed=None, source=str(folder))
     if seed is None:
         seed = _seed_from_env()

@@ -13,6 +13,10 @@ Column types (``dtype``):
   ``money``: EUR amount (written with 2 decimals, exact to the cent);
 - ``month``: ``YYYY-MM`` (loaded as ``pandas.Period[M]``); ``date``: ``YYYY-MM-DD``
   (loaded as ``Timestamp``); ``bool``: ``0`` or ``1`` (loaded as bool).
+
+What a cell of each type may hold, and the pandas dtype it is loaded as
+(:data:`~sopcourse.datasets.parse.LOADED_DTYPES`), is defined once, in
+:mod:`sopcourse.datasets.parse`, for validation and loading alike.
 """
 
 from __future__ import annotations

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .parse import parse_column
 from .schema import REQUIRED_TABLES, SCHEMA, Table
 
-__all__ = ["Problem", "ValidationReport", "validate_data"]
+__all__ = ["Problem", "ValidationReport", "validate_data", "read_folder", "read_one_table"]
 
 _SHOW = 8  # line numbers shown per problem before "and N more"
 
@@ -84,16 +84,6 @@ class ValidationReport:
         return head + ("\n" + self.text() if self.problems else "")
 
 
-# ----------------------------------------------------------------------------- helpers
-_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_BOOL = {"0", "1"}
-
-
-def _example(values: pd.Series, mask) -> str:
-    v = values[np.asarray(mask)].iloc[0]
-    return repr(v)
-
-
 class _Checker:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -131,12 +121,33 @@ class _Checker:
                 f"{', '.join(table.column_names)} and one row per {table.grain.removeprefix('one row per ')}.",
             )
             return
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows, ends = [], []  # the records, and the line each one ends on
+        try:
+            if '"' in text:  # a quoted value may span lines: follow the reader's count
+                for row in reader:
+                    rows.append(row)
+                    ends.append(reader.line_num)
+            else:  # one record per line
+                rows = list(reader)
+                ends = list(range(1, len(rows) + 1))
+        except csv.Error as exc:
+            self.add(
+                f,
+                [reader.line_num],
+                None,
+                f"cannot be read as CSV ({exc}); check the quotes on this line (a value with "
+                "a comma or a line break needs double quotes around it, a quote inside one is "
+                'written twice "") and save the file again as CSV.',
+            )
+            return
+        starts = [1] + [e + 1 for e in ends[:-1]]  # the line each record starts on
         header = [h.strip() for h in rows[0]]
-        body = rows[1:]
+        body, lines = rows[1:], starts[1:]
         # Blank lines at the end are harmless; blank lines in the middle are rows of nothing.
         while body and not any(cell.strip() for cell in body[-1]):
             body.pop()
+            lines.pop()
         dup = sorted({h for h in header if header.count(h) > 1})
         if dup:
             self.add(
@@ -171,7 +182,7 @@ class _Checker:
         if bad_width:
             self.add(
                 f,
-                [i + 2 for i in bad_width],
+                [lines[i] for i in bad_width],
                 None,
                 f"wrong number of fields (the header has {width}); a comma inside a value "
                 "needs the value in double quotes, and every row needs every column.",
@@ -186,12 +197,33 @@ class _Checker:
             )
             return
         keep = [c for c in table.column_names if c in header and c not in dup]
-        cols = {c: header.index(c) for c in keep}
+        fields = list(zip(*body, strict=True))
         frame = pd.DataFrame(
-            {c: [r[j].strip() for r in body] for c, j in cols.items()}, dtype=object
+            {c: np.array(fields[header.index(c)], dtype=object) for c in keep},
+            index=pd.Index(lines, name="line"),
+            dtype=object,
         )
         if bad_width:
-            frame = frame.drop(index=bad_width)
+            frame = frame.drop(index=[lines[i] for i in bad_width])
+        for c in keep:  # a value is its text without the spaces around it
+            codes, uniques = pd.factorize(frame[c].to_numpy(dtype=object))
+            plain = np.array([v.strip() for v in uniques], dtype=object)
+            changed = plain != uniques
+            if not changed.any():
+                continue
+            padded, stripped = changed[codes], plain[codes]
+            shown = padded & (stripped != "")  # blank cells are missing values
+            if shown.any():
+                self.add(
+                    f,
+                    _lines_at(frame.index, shown),
+                    c,
+                    f"{frame[c].to_numpy()[shown][0]!r}: the spaces before or after the value "
+                    "are ignored (it is read without them); remove them to be sure it is what "
+                    "you mean.",
+                    "warning",
+                )
+            frame[c] = stripped
         self.raw[table.name] = frame
         self.good[table.name] = {}
         self.typed[table.name] = {}
@@ -200,108 +232,17 @@ class _Checker:
 
     # --------------------------------------------------------------- one column
     def check_column(self, table: Table, frame: pd.DataFrame, col) -> None:
-        f, name = table.file, col.name
-        s = frame[name]
-        idx = frame.index
-        empty = s.eq("")
-        ok = True
-        if empty.any() and not col.nullable:
-            key = " (it is part of the key)" if name in table.key else ""
-            self.add(f, _lines_at(idx, empty), name, f"missing value{key}: fill it in.")
-            ok = False
-        present = ~empty
-        typed = None
-        if col.dtype in ("int", "float", "money"):
-            if col.dtype == "int":
-                num = pd.to_numeric(s.where(present), errors="coerce")
-                bad = present & (num.isna() | (num != np.floor(num.fillna(0))))
-                what = "a whole number"
-            else:
-                num = pd.to_numeric(s.where(present), errors="coerce")
-                bad = present & (num.isna() | ~np.isfinite(num.fillna(0)))
-                what = "a number (use a dot for decimals, no thousands separator or currency sign)"
-            if bad.any():
-                self.add(f, _lines_at(idx, bad), name, f"{_example(s, bad)} is not {what}.")
-                ok = False
-            typed = pd.to_numeric(s.where(present & ~bad), errors="coerce").astype(float)
-            if col.min is not None:
-                low = typed < col.min
-                if low.any():
-                    kind = "negative" if col.min == 0 else f"below the minimum {col.min:g}"
-                    self.add(
-                        f,
-                        _lines_at(idx, low),
-                        name,
-                        f"{_example(s, low)} is {kind}; {name} must be at least {col.min:g} ({col.unit}).",
-                    )
-                    ok = False
-            if col.max is not None:
-                high = typed > col.max
-                if high.any():
-                    hint = " (write fractions as 0.15, not 15)" if col.unit == "fraction" else ""
-                    self.add(
-                        f,
-                        _lines_at(idx, high),
-                        name,
-                        f"{_example(s, high)} is above the maximum {col.max:g}{hint}.",
-                    )
-                    ok = False
-        elif col.dtype == "month":
-            parsed = pd.to_datetime(s.where(present), format="%Y-%m", errors="coerce")
-            bad = present & parsed.isna()
-            if bad.any():
-                daily = bad & s.str.match(_DATE_LIKE)
-                if daily.any():
-                    self.add(
-                        f,
-                        _lines_at(idx, daily),
-                        name,
-                        f"{_example(s, daily)} is a date, not a month: this table is monthly; "
-                        "write months as YYYY-MM (e.g. 2024-03) and add up the days of a month first.",
-                    )
-                other = bad & ~daily
-                if other.any():
-                    self.add(
-                        f,
-                        _lines_at(idx, other),
-                        name,
-                        f"{_example(s, other)} is not a month; write YYYY-MM, e.g. 2024-03.",
-                    )
-                ok = False
-            typed = parsed.dt.to_period("M")
-        elif col.dtype == "date":
-            parsed = pd.to_datetime(s.where(present), format="%Y-%m-%d", errors="coerce")
-            bad = present & parsed.isna()
-            if bad.any():
-                self.add(
-                    f,
-                    _lines_at(idx, bad),
-                    name,
-                    f"{_example(s, bad)} is not a date; write YYYY-MM-DD, e.g. 2024-03-15.",
-                )
-                ok = False
-            typed = parsed.where(~bad)
-        elif col.dtype == "bool":
-            bad = present & ~s.isin(_BOOL)
-            if bad.any():
-                self.add(f, _lines_at(idx, bad), name, f"{_example(s, bad)} is not 0 or 1.")
-                ok = False
-            typed = s.eq("1")
-        elif col.dtype == "category":
-            bad = present & ~s.isin(col.categories)
-            if bad.any():
-                self.add(
-                    f,
-                    _lines_at(idx, bad),
-                    name,
-                    f"{_example(s, bad)} is not an allowed value; use one of {', '.join(col.categories)}.",
-                )
-                ok = False
-            typed = s.where(present)
-        else:
-            typed = s.where(present)
-        self.good[table.name][name] = ok
-        self.typed[table.name][name] = typed
+        """Check one column with the shared definition of its type (:mod:`.parse`)."""
+        typed, issues = parse_column(col, frame[col.name], in_key=col.name in table.key)
+        for mask, message in issues:
+            self.add(table.file, _lines_at(frame.index, mask), col.name, message)
+        self.good[table.name][col.name] = typed is not None
+        self.typed[table.name][col.name] = typed
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The typed table as loaded (only for a table whose columns all parsed)."""
+        frame = pd.DataFrame({c: self.typed[name][c] for c in SCHEMA[name].column_names})
+        return frame.reset_index(drop=True)
 
     def cols_ok(self, table: str, *cols: str) -> bool:
         g = self.good.get(table, {})
@@ -347,25 +288,35 @@ class _Checker:
                 continue
             frame = self.raw[table.name][cols_l]
             present = frame.ne("").all(axis=1)
-            known = pd.MultiIndex.from_frame(self.raw[ref_name][ref_l])
-            have = pd.MultiIndex.from_frame(frame)
-            bad = present & ~pd.Series(have.isin(known), index=frame.index)
+            if len(cols_l) == 1:
+                found = frame[cols_l[0]].isin(self.raw[ref_name][ref_l[0]])
+            else:
+                known = pd.MultiIndex.from_frame(self.raw[ref_name][ref_l])
+                found = pd.Series(pd.MultiIndex.from_frame(frame).isin(known), index=frame.index)
+            bad = present & ~found
             if bad.any():
                 example = ", ".join(frame[bad].iloc[0].tolist())
                 n_unknown = len(frame[bad].drop_duplicates())
+                hint = ""
+                if len(ref_l) == 1:
+                    codes = {str(v).lower(): v for v in self.raw[ref_name][ref_l[0]]}
+                    near = codes.get(example.lower())
+                    if near is not None:
+                        hint = f" (did you mean {near!r}? codes are case-sensitive)"
                 self.add(
                     table.file,
                     _lines_at(frame.index, bad),
                     cols,
                     f"{example!r}{' and others' if n_unknown > 1 else ''} not found in "
-                    f"{ref.file} (column {ref_cols}); add it there or correct the code.",
+                    f"{ref.file} (column {ref_cols}){hint}; add it there or correct the code.",
                 )
 
 
 def _lines_at(index, mask) -> tuple[int, ...]:
-    """Line numbers of the True rows of a mask over a frame whose index is the row position."""
+    """Line numbers of the True rows of a mask over a frame whose index is the CSV line
+    on which each row starts (header = line 1, as an editor counts)."""
     mask = np.asarray(mask, dtype=bool)
-    return tuple(int(i) + 2 for i in np.asarray(index)[mask])
+    return tuple(int(i) for i in np.asarray(index)[mask])
 
 
 # --------------------------------------------------------------------------- rules
@@ -573,6 +524,24 @@ def validate_data(folder) -> ValidationReport:
     >>> report.ok, str(report.errors[0]).startswith("no/such/folder")
     (False, True)
     """
+    return read_folder(folder)[0]
+
+
+def read_folder(folder) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
+    """Check a data folder (as :func:`validate_data`) and type its tables: the report and,
+    when it has no error, the tables as loaded (else an empty dict).
+
+    The one reader of a data folder: :func:`~sopcourse.datasets.load_company` loads the
+    tables this returns, so a folder that validates always loads and one that does not
+    load never validates.
+
+    Examples
+    --------
+    >>> from sopcourse.datasets import data_dir
+    >>> report, tables = read_folder(data_dir())
+    >>> report.ok, str(tables["sales"]["month"].dtype)
+    (True, 'period[M]')
+    """
     folder = Path(folder)
     report = ValidationReport(folder)
     if not folder.is_dir():
@@ -581,7 +550,7 @@ def validate_data(folder) -> ValidationReport:
                 str(folder), (), None, "is not a folder: give the folder that holds the CSV files."
             )
         )
-        return report
+        return report, {}
     ck = _Checker(folder)
     for name in REQUIRED_TABLES:
         if not (folder / SCHEMA[name].file).is_file():
@@ -611,4 +580,27 @@ def validate_data(folder) -> ValidationReport:
             ck.check_foreign_keys(table)
     _rules(ck)
     report.problems = ck.problems
-    return report
+    if not report.ok:
+        return report, {}
+    return report, {name: ck.table(name) for name in report.tables}
+
+
+def read_one_table(name: str, folder) -> pd.DataFrame:
+    """Read and type one table of a folder through the same checks of its columns as
+    :func:`validate_data` (no keys, joins or cross-table rules).
+
+    Raises
+    ------
+    ValueError
+        Listing every problem of the file (line and column), if its columns do not parse.
+    """
+    folder = Path(folder)
+    ck = _Checker(folder)
+    ck.read(SCHEMA[name])
+    errors = [p for p in ck.problems if p.severity == "error"]
+    if errors:
+        raise ValueError(
+            f"{folder / SCHEMA[name].file} cannot be loaded: {len(errors)} problem(s):\n"
+            + "\n".join(str(p) for p in errors)
+        )
+    return ck.table(name)
