@@ -11,13 +11,17 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 # Worker processes for the test suite (pytest-xdist).
 JOBS ?= 2
+# What test-fast, test-order and test-stress run (test runs everything, notebooks too).
+TESTS ?= sopcourse tests
+# The order of make test-order (pytest-randomly); the run prints it, to repeat a failure.
+SEED ?= $(shell date +%s)
 
 # JupyterLab refuses to run as root (containers, Binder) unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-LINTED := sopcourse tests notebooks assignments exams
+LINTED := conftest.py sopcourse tests notebooks assignments exams
 
-.PHONY: lab test lint venv doctor test-fast test-browser clean-venv
+.PHONY: lab test lint venv doctor test-fast test-order test-stress test-browser clean-venv
 
 venv: $(STAMP)
 
@@ -45,7 +49,19 @@ test: lint
 
 # Unit tests and doctests only (no notebooks): a quick loop while developing.
 test-fast: $(STAMP)
-	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -n $(JOBS) --doctest-modules sopcourse tests $(PYTEST_ARGS)
+	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -n $(JOBS) --doctest-modules $(TESTS) $(PYTEST_ARGS)
+
+# The tests (not the notebooks: their cells run in order) in a random order, e.g.
+# make test-order SEED=20261202. No test may depend on another having run first.
+test-order: $(STAMP)
+	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -p randomly --randomly-seed=$(SEED) \
+		-n $(JOBS) --doctest-modules $(TESTS) $(PYTEST_ARGS)
+
+# The whole suite while busy loops hold every core: a busy machine is slow, not wrong.
+# With TESTS=..., only those tests (test-fast) run under load, e.g. TESTS=tests/grading.
+test-stress: $(STAMP)
+	$(BIN)/python tests/cpu_burner.py -- $(MAKE) --no-print-directory \
+		$(if $(filter command line,$(origin TESTS)),test-fast,test)
 
 # The end-to-end test in a real browser (needs Debian's chromium: apt-get install chromium).
 # Screenshots of each step land in tests/artifacts/browser/.

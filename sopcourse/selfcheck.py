@@ -224,7 +224,10 @@ def progress() -> pd.DataFrame:
     >>> _ = check_exercise("m3-bias", 1, expected=2)
     >>> progress().to_dict("index")
     {'3 Demand planning': {'attempted': 2, 'passed': 1}}
-    >>> os.environ["SOPCOURSE_PROGRESS_FILE"] = saved or ""
+    >>> if saved is None:
+    ...     del os.environ["SOPCOURSE_PROGRESS_FILE"]
+    ... else:
+    ...     os.environ["SOPCOURSE_PROGRESS_FILE"] = saved
     """
     data = _load(progress_file())
     rows = [
