@@ -56,6 +56,10 @@ __all__ = [
 ]
 
 _SENSES = {"max": pulp.LpMaximize, "min": pulp.LpMinimize}
+# A solved plan may miss a constraint by this share of the size of its terms (plus an
+# absolute 1e-9 for constraints whose terms are all about zero), no more.
+_REL_TOL = 1e-6
+_ABS_TOL = 1e-9
 _CONSTRAINT_SENSES = ("<=", ">=", "==")
 
 
@@ -322,6 +326,13 @@ class LinearProgram:
             )
         prob, pv, pc = self._build()
         backend = _solver(solver, time_limit)
+        if not backend.available():
+            raise ValueError(
+                f"The LP solver {solver!r} is not installed here, so model {self.name!r} "
+                f"cannot be solved. Available here: {available_solvers() or 'none'}: pass "
+                "one of those as solver=..., or install the course environment again "
+                "(HiGHS comes with the highspy package)."
+            )
         with _quiet():
             prob.solve(backend)
         status = pulp.LpStatus[prob.status]
@@ -329,6 +340,13 @@ class LinearProgram:
             raise InfeasibleModelError(self._explain_infeasible(solver))
         if status == "Unbounded":
             raise UnboundedModelError(self._explain_unbounded())
+        if status == "Not Solved":
+            limit = f"the time limit of {time_limit:g} s" if time_limit else "a limit"
+            raise ValueError(
+                f"The solver stopped on model {self.name!r} before it found an optimal plan "
+                f"({limit} was reached; status 'Not Solved'): give it more time "
+                "(time_limit=None), or solve a smaller or continuous version of the model."
+            )
         if status != "Optimal":
             raise ValueError(
                 f"The solver could not solve model {self.name!r} (status {status!r}). "
@@ -336,7 +354,14 @@ class LinearProgram:
             )
         # HiGHS, through PuLP, reports duals of a maximisation with the opposite sign to CBC.
         flip = -1.0 if (solver == "highs" and self.sense == "max") else 1.0
-        plain = {n: _num(v.varValue) for n, v in pv.items()}  # dict: fast lookups below
+        # a variable that is in no constraint and not in the objective never reaches the
+        # solver (PuLP leaves it None): any value within its bounds is optimal, take the
+        # one nearest 0
+        plain = {
+            n: _num(v.varValue) if v.varValue is not None else self._free_value(n)
+            for n, v in pv.items()
+        }  # dict: fast lookups below
+        self._check_plan(plain)
         values = pd.Series(plain, dtype=float)
         reduced = pd.Series({n: flip * _num(v.dj) for n, v in pv.items()}, dtype=float)
         duals, slacks, info = {}, {}, []
@@ -370,6 +395,47 @@ class LinearProgram:
             constraint_info=info_df,
             objective_ranges=objective_ranges,
             rhs_ranges=rhs_ranges,
+        )
+
+    def _free_value(self, name: str) -> float:
+        lower, upper = self._vars[name]["lower"], self._vars[name]["upper"]
+        value = 0.0 if lower is None else max(0.0, lower)
+        return value if upper is None else min(value, upper)
+
+    def _check_plan(self, plain: dict) -> None:
+        """The plan must meet every bound and constraint to within a tolerance relative to
+        the size of the terms: a solver that drops tiny coefficients (HiGHS ignores
+        |a| <= 1e-9) or rounds huge ones can call a plan optimal that is not feasible."""
+        worst = None
+        for name, spec in self._cons.items():
+            terms = [c * plain[v] for v, c in spec["terms"].items()]
+            lhs, rhs = sum(terms), spec["rhs"]
+            scale = abs(rhs) + sum(abs(t) for t in terms)
+            gap = {"<=": lhs - rhs, ">=": rhs - lhs, "==": abs(lhs - rhs)}[spec["sense"]]
+            excess = gap / (scale + 1e-300)
+            if gap > _REL_TOL * scale + _ABS_TOL and (worst is None or excess > worst[0]):
+                worst = (excess, f"constraint {name!r} by {gap:.3g} (its terms are {scale:.3g})")
+        for name, spec in self._vars.items():
+            x = plain[name]
+            for gap, bound in (
+                (_gap_below(x, spec["lower"]), spec["lower"]),
+                (_gap_above(x, spec["upper"]), spec["upper"]),
+            ):
+                if bound is None:
+                    continue
+                scale = abs(bound) + abs(x)
+                if gap > _REL_TOL * scale + _ABS_TOL and worst is None:
+                    worst = (gap / scale, f"the bound of variable {name!r} by {gap:.3g}")
+        if worst is None:
+            return
+        sizes = [abs(c) for spec in self._cons.values() for c in spec["terms"].values() if c]
+        sizes += [abs(c) for c in self._objective.values() if c]
+        span = f" (coefficients from {min(sizes):.1e} to {max(sizes):.1e})" if sizes else ""
+        raise ValueError(
+            f"The solver's plan for model {self.name!r} breaks {worst[1]}: the numbers of the "
+            f"model span too many orders of magnitude for floating point{span}. Rescale the "
+            "data (e.g. thousands of units, hours instead of seconds) so that the "
+            "coefficients lie within a few powers of ten of each other."
         )
 
     def _read_ranging(self, prob, pv, pc, info: pd.DataFrame):
@@ -498,6 +564,14 @@ def _quiet():
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+
+
+def _gap_below(x: float, lower: float | None) -> float:
+    return 0.0 if lower is None else lower - x
+
+
+def _gap_above(x: float, upper: float | None) -> float:
+    return 0.0 if upper is None else x - upper
 
 
 def _num(x) -> float:

@@ -644,6 +644,77 @@ def test_infeasible_and_unbounded_errors_are_value_errors_naming_the_cause():
     assert "make[gift card]" in str(err.value) and "make[doors]" not in str(err.value)
 
 
+# -- solver outcomes that are not an optimal plan ------------------------------------
+class _StubBackend:
+    """A solver that ends with a given PuLP status, to test how each status is reported."""
+
+    def __init__(self, status: int, available: bool = True):
+        self.status, self._available = status, available
+
+    def available(self):
+        return self._available
+
+    def actualSolve(self, lp, **kwargs):  # noqa: N802 (PuLP's name)
+        lp.status = self.status
+        return self.status
+
+
+def _small_lp() -> LinearProgram:
+    lp = LinearProgram("small", sense="max")
+    lp.add_variable("x", upper=5)
+    lp.add_constraint("limit", {"x": 1}, "<=", 2)
+    lp.set_objective({"x": 1})
+    return lp
+
+
+@pytest.mark.parametrize(
+    "backend, message",
+    [
+        (_StubBackend(0), "before it found an optimal plan"),  # PuLP 'Not Solved'
+        (_StubBackend(-3), "could not solve model 'small'"),  # PuLP 'Undefined'
+        (_StubBackend(1, available=False), "not installed"),
+    ],
+)
+def test_a_solve_that_ends_without_an_optimal_plan_raises_instead_of_zeros(
+    monkeypatch, backend, message
+):
+    import sopcourse.solver as solver
+
+    monkeypatch.setattr(solver, "_solver", lambda name, time_limit: backend)
+    with pytest.raises(ValueError, match=message):
+        _small_lp().solve()
+
+
+def test_a_plan_that_breaks_a_constraint_is_not_returned_as_optimal():
+    """HiGHS treats |a| <= 1e-9 as zero, so with a 1e-12 coefficient it reports x = 1e15 as
+    optimal although 1e-12 x + y <= 1e-12 then fails by 1e3 (the size of the terms)."""
+    lp = LinearProgram("badly scaled", sense="max")
+    lp.add_variable("x")
+    lp.add_variable("y")
+    lp.add_constraint("tiny", {"x": 1e-12, "y": 1.0}, "<=", 1e-12)
+    lp.add_constraint("huge", {"x": 1.0, "y": 1e12}, "<=", 1e15)
+    lp.set_objective({"x": 1.0, "y": 1e6})
+    with pytest.raises(ValueError, match="breaks constraint 'tiny'.*Rescale"):
+        lp.solve()
+    rescaled = LinearProgram("rescaled", sense="max")  # the same model in other units
+    rescaled.add_variable("x")
+    rescaled.add_variable("y")
+    rescaled.add_constraint("tiny", {"x": 1.0, "y": 1.0}, "<=", 1.0)
+    rescaled.add_constraint("huge", {"x": 1.0, "y": 1.0}, "<=", 1e3)
+    rescaled.set_objective({"x": 1.0, "y": 1.0})
+    assert rescaled.solve().objective == pytest.approx(1.0)
+
+
+def test_a_variable_in_no_constraint_and_not_in_the_objective_keeps_its_bounds():
+    """Nothing in the model involves y, so any value in [3, 4] is optimal; PuLP never hands
+    it to the solver and returned None, which used to read as 0 (below its lower bound)."""
+    lp = _small_lp()
+    lp.add_variable("y", lower=3, upper=4)
+    lp.add_variable("z", lower=-2, upper=7)
+    res = lp.solve()
+    assert res.values.to_dict() == {"x": 2.0, "y": 3.0, "z": 0.0}
+
+
 # -- Tallridge Cycles data ------------------------------------------------------------
 @pytest.fixture(scope="module")
 def company():
