@@ -59,6 +59,11 @@ def _as_array(values, name: str) -> np.ndarray:
             f"{name} contains NaN in {int(np.isnan(arr).sum())} period(s): fill the gaps "
             "(e.g. .fillna(0) for months without sales) or drop those periods from both series."
         )
+    if np.isinf(arr).any():
+        raise ValueError(
+            f"{name} contains infinite values in {int(np.isinf(arr).sum())} period(s) (a "
+            "division by zero upstream?): fix or drop those periods from both series."
+        )
     return arr
 
 
@@ -261,8 +266,13 @@ def mase(actual, forecast, training, season_length: int = 1) -> float:
             f"training needs more than season_length={m} values to scale MASE; got {y.size}."
         )
     scale = np.mean(np.abs(y[m:] - y[:-m]))
-    if scale == 0:
-        raise ValueError("MASE is undefined: the training series is constant (naive MAE = 0).")
+    # changes below rounding (relative to the size of the series) are a constant series
+    if scale <= 1e3 * np.finfo(float).eps * np.abs(y).max():
+        raise ValueError(
+            f"MASE is undefined: the training series does not change from one season to the "
+            f"next (in-sample naive MAE {scale:.3g}, i.e. a constant series), so there is no "
+            "naive error to scale by. Use mae() or wape() for this series."
+        )
     return float(np.mean(np.abs(f - a)) / scale)
 
 

@@ -152,6 +152,11 @@ def test_plot_fva_stairstep_returns_axes_with_units():
         (acc.wape, ([0, 0], [1, 2]), "total"),
         (acc.mase, ([1], [1], [3]), "training"),
         (acc.mase, ([1], [1], [3, 3, 3]), "constant"),
+        # 0.1 * 3 is 0.30000000000000004: a constant series up to rounding, not a scale
+        (acc.mase, ([1], [1], [0.1 * 3] * 3 + [0.3] * 3), "constant"),
+        (acc.mase, ([1], [1], [1e12 * 0.1 * 3] * 3 + [1e12 * 0.3] * 3), "constant"),
+        (acc.mae, ([1, 2], [1, np.inf]), "infinite"),
+        (acc.forecast_bias, ([np.inf, 2], [1, 2]), "infinite"),
         (acc.mase, ([1], [1], [3, 4], 0), "season_length"),
         (acc.mae, (["a"], [1]), "numbers"),
     ],
@@ -173,3 +178,19 @@ def test_fva_bad_input(kwargs, message):
     df = pd.DataFrame({"actual": [1.0], "naive": [1.0]})
     with pytest.raises(ValueError, match=message):
         acc.forecast_value_added(df, **kwargs)
+
+
+def test_mase_on_a_small_but_real_change_is_a_number():
+    """A training series that changes by 1e-6 (a real, if small, change) still scales MASE:
+    the in-sample naive MAE is (0 + 1e-6) / 2."""
+    scale = (0 + 1e-6) / 2
+    assert acc.mase([1], [2], [3, 3, 3 + 1e-6]) == pytest.approx(1 / scale, rel=1e-6)
+
+
+def test_zero_actuals_have_defined_and_undefined_measures():
+    """All-zero actuals: MAE, bias and sMAPE are defined (sMAPE of 0 against 0 is 0 %), MAPE
+    and WAPE divide by zero, so the summary reports them as NaN."""
+    summary = acc.accuracy_summary([0.0, 0.0], [0.0, 2.0])
+    assert summary["mae"] == 1.0 and summary["bias"] == 1.0
+    assert summary["smape"] == pytest.approx(100 * (0 + 2) / 2)
+    assert np.isnan(summary["mape"]) and np.isnan(summary["wape"])
