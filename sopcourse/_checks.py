@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 
@@ -32,3 +33,25 @@ def require_columns(
         )
     if frame.empty and not allow_empty:
         raise ValueError(f"{label} is empty: pass at least one row.")
+
+
+def reject_infinite(values, label: str) -> None:
+    """Raise a ``ValueError`` when ``values`` (a number or array-like of numbers, NaN
+    allowed: the callers check it with their own wording) holds an infinite value.
+
+    An infinity in the input is nearly always a division by zero upstream, and it turns
+    every total, ratio and plan after it into ``inf`` or NaN without a word.
+
+    >>> reject_infinite([1.0, 2.0], "demand")
+    >>> reject_infinite([1.0, float("inf")], "demand")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand has 1 infinite value(s) (a division by zero upstream?): fix or drop them.
+    """
+    arr = np.asarray(values, dtype=float)
+    count = int(np.isinf(arr).sum())
+    if count:
+        raise ValueError(
+            f"{label} has {count} infinite value(s) (a division by zero upstream?): "
+            "fix or drop them."
+        )

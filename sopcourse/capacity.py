@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import reject_infinite, require_columns
 from .solver import LinearProgram, LPResult
 
 __all__ = [
@@ -65,6 +65,7 @@ def available_capacity(hours_per_shift, shifts=1, days=1, units=1, utilisation=1
         arr = np.asarray(v, dtype=float)
         if np.isnan(arr).any() or (arr < 0).any():
             raise ValueError(f"{name} has negative or missing values; it must be zero or more.")
+        reject_infinite(arr, name)
     for name, v in (("utilisation", utilisation), ("efficiency", efficiency)):
         arr = np.asarray(v, dtype=float)
         if np.isnan(arr).any() or (arr <= 0).any() or (arr > 1.5).any():
@@ -256,7 +257,16 @@ def find_bottleneck(table: pd.DataFrame) -> str:
     """
     _require_columns(table, ["work_centre", "load_hours", "capacity_hours"], "table")
     totals = table.groupby("work_centre")[["load_hours", "capacity_hours"]].sum()
-    return str((totals["load_hours"] / totals["capacity_hours"]).idxmax())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # load without capacity is an infinite (the worst) utilisation; 0 / 0 is no load
+        ratio = totals["load_hours"] / totals["capacity_hours"]
+    ratio = ratio.fillna(0.0)
+    if ratio.empty or not (totals["load_hours"] > 0).any():
+        raise ValueError(
+            "no work centre has any load, so there is no bottleneck: check that the plan "
+            "(the MPS) has quantities and that the load table is the right one."
+        )
+    return str(ratio.idxmax())
 
 
 def plot_load_vs_capacity(table: pd.DataFrame, work_centre=None, ax=None):

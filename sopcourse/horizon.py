@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import reject_infinite, require_columns
 
 __all__ = [
     "time_buckets",
@@ -85,6 +85,7 @@ def _check_values(values: pd.Series, label: str) -> None:
         raise ValueError(f"{label} has missing (NaN) values: fill them (e.g. with 0) first.")
     if (values < 0).any():
         raise ValueError(f"{label} has negative values: quantities must be zero or more.")
+    reject_infinite(values, label)
 
 
 def _to_period(values, freq: str = "M"):

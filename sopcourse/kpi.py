@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import reject_infinite, require_columns
 from .accuracy import tracking_signal as _tracking_signal
 
 __all__ = [
@@ -79,6 +79,7 @@ def _numeric(data: pd.DataFrame, columns: Sequence[str], what: str, *, allow_neg
                 f"{what}[{col!r}] has {int((values < 0).sum())} negative value(s); quantities "
                 "and money amounts here must be >= 0 (record returns or credits separately)."
             )
+        reject_infinite(values, f"{what}[{col!r}]")
 
 
 def _number(value, name: str, *, positive=False, allow_negative=False) -> float:
@@ -88,6 +89,7 @@ def _number(value, name: str, *, positive=False, allow_negative=False) -> float:
         raise ValueError(f"{name} must be a number; got {value!r}.") from exc
     if np.isnan(x):
         raise ValueError(f"{name} is NaN: pass a number.")
+    reject_infinite(x, name)
     if positive and x <= 0:
         raise ValueError(f"{name} must be > 0; got {x}.")
     if not allow_negative and x < 0:
@@ -106,6 +108,7 @@ def _average(value, name: str) -> float:
         raise ValueError(f"{name} contains NaN: fill the missing balances first.")
     if (arr < 0).any():
         raise ValueError(f"{name} has a negative balance; balances must be >= 0.")
+    reject_infinite(arr, name)
     return float(arr.mean())
 
 
@@ -849,6 +852,7 @@ def _ratio(num, den, name_num: str, name_den: str):
             raise ValueError(f"{name} contains NaN: fill or drop the missing values.")
         if (arr < 0).any():
             raise ValueError(f"{name} must be >= 0.")
+        reject_infinite(arr, name)
     if (np.asarray(d, dtype=float) == 0).any():
         raise ValueError(f"{name_den} is 0 (for some row): the ratio is undefined; drop it.")
     out = n / d

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import reject_infinite, require_columns
 
 __all__ = [
     "master_schedule_record",
@@ -45,6 +45,7 @@ def _requirements(values, label="net_requirements") -> pd.Series:
         raise ValueError(
             f"{label} has negative or missing values; use 0 for periods without demand."
         )
+    reject_infinite(series, label)
     return series
 
 
@@ -154,8 +155,10 @@ def fixed_order_quantity(net_requirements, order_quantity: float) -> pd.Series:
     [25.0, 0.0, 0.0, 25.0]
     """
     req = _requirements(net_requirements)
-    if not order_quantity or order_quantity <= 0 or math.isnan(order_quantity):
-        raise ValueError("order_quantity must be greater than zero.")
+    if not order_quantity or order_quantity <= 0 or not math.isfinite(order_quantity):
+        raise ValueError(
+            f"order_quantity must be a finite number greater than zero, not {order_quantity!r}."
+        )
     receipts = np.zeros(len(req))
     stock = 0.0
     for t, r in enumerate(req.to_numpy()):
@@ -248,8 +251,8 @@ def silver_meal(net_requirements, fixed_cost: float, holding_cost: float) -> pd.
 
 def _costs(fixed_cost, holding_cost):
     for name, v in (("fixed_cost [K]", fixed_cost), ("holding_cost [h]", holding_cost)):
-        if v is None or math.isnan(float(v)) or float(v) < 0:
-            raise ValueError(f"{name} must be zero or more, not {v!r}.")
+        if v is None or not math.isfinite(float(v)) or float(v) < 0:
+            raise ValueError(f"{name} must be a finite number, zero or more, not {v!r}.")
     return float(fixed_cost), float(holding_cost)
 
 

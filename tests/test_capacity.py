@@ -197,8 +197,29 @@ def test_plot_load_vs_capacity_draws_every_work_centre():
             ),
             "No hybrid plan",
         ),
+        (lambda: sop.available_capacity(8, 2, float("inf")), "infinite"),
+        (  # no load anywhere: there is no bottleneck (it used to name the first centre)
+            lambda: sop.find_bottleneck(
+                pd.DataFrame(
+                    {
+                        "work_centre": ["weld", "paint"],
+                        "load_hours": [0.0, 0.0],
+                        "capacity_hours": [100.0, 0.0],
+                    }
+                )
+            ),
+            "no work centre has any load",
+        ),
     ],
 )
 def test_bad_input_raises_value_error_that_says_what_to_fix(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_load_on_a_work_centre_without_capacity_makes_it_the_bottleneck():
+    """5 h of load on 10 h is 50 %; 1 h of load on 0 h can never be met (load / 0 = inf)."""
+    table = pd.DataFrame(
+        {"work_centre": ["weld", "paint"], "load_hours": [5.0, 1.0], "capacity_hours": [10.0, 0.0]}
+    )
+    assert sop.find_bottleneck(table) == "paint"

@@ -449,6 +449,12 @@ FORECAST = pd.DataFrame({"sku": ["r1"], "month": ["2025-01"], "units": [10.0]})
         ),
         (lambda: sop.planning_gap(HIST, FORECAST, -5.0), "total_plan"),
         (lambda: sop.planning_gap(HIST, FORECAST, float("nan")), "total_plan"),
+        (  # an infinite unit count used to give shares [nan, 0.0]
+            lambda: sop.historical_proportions(
+                pd.DataFrame({"sku": ["a", "b"], "month": ["2025-01"] * 2, "units": [np.inf, 1.0]})
+            ),
+            "infinite",
+        ),
     ],
 )
 def test_bad_input_raises_a_helpful_value_error(call, message):

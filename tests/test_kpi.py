@@ -525,6 +525,15 @@ _PLAN = pd.DataFrame({"sku": ["a"], "units": [10.0], "revenue": [100.0]})
             "limit",
         ),
         (lambda: kpi.plan_vs_actual(_PLAN, _PLAN, by="sku", measures=[]), "measures"),
+        (lambda: kpi.inventory_turns(float("inf"), float("inf")), "infinite"),  # was NaN
+        (lambda: kpi.inventory_turns(7e6, [3.75e5, float("inf")]), "infinite"),
+        (lambda: kpi.days_of_supply(100.0, 1000.0, days=float("inf")), "infinite"),
+        (
+            lambda: kpi.plan_vs_actual(
+                _PLAN, _PLAN.assign(revenue=float("inf")), by="sku", measures=["units", "revenue"]
+            ),
+            "infinite",
+        ),
     ],
 )
 def test_bad_input_raises_a_helpful_value_error(call, message):

@@ -192,8 +192,28 @@ def test_low_level_code_is_the_deepest_level_of_a_shared_component():
         (lambda: sop.periodic_order_quantity([1, 2], 0), "periods"),
         (lambda: sop.silver_meal([1, 2], 100, -1), "holding_cost"),
         (lambda: sop.mrp_record([1, 2], lot_rule="fixed_order_quantity"), "order_quantity"),
+        # an infinite lot used to give NaN and 0 receipts: ceil(shortfall / inf) = 0 lots
+        (lambda: sop.fixed_order_quantity([10, 5], float("inf")), "finite"),
+        (lambda: sop.lot_for_lot([10, float("inf")]), "infinite"),
+        (lambda: sop.wagner_whitin([10, 5], 100, float("inf")), "finite"),
+        (lambda: sop.silver_meal([10, 5], float("inf"), 1), "finite"),
     ],
 )
 def test_bad_input_raises_value_error_that_says_what_to_fix(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("rule", [sop.wagner_whitin, sop.silver_meal])
+def test_free_holding_orders_once_and_free_set_ups_order_lot_for_lot(rule):
+    """h = 0: carrying stock costs nothing, so one order in the first period covers all
+    requirements (10 + 5 + 0 + 7 = 22); K = 0: orders cost nothing, so order each period's
+    requirement (lot for lot)."""
+    req = [10.0, 5.0, 0.0, 7.0]
+    assert rule(req, 100, 0).tolist() == [22.0, 0.0, 0.0, 0.0]
+    assert rule(req, 0, 1).tolist() == sop.lot_for_lot(req).tolist()
+
+
+@pytest.mark.parametrize("rule", [sop.wagner_whitin, sop.silver_meal])
+def test_no_requirements_need_no_orders(rule):
+    assert rule([0.0, 0.0, 0.0], 100, 1).tolist() == [0.0, 0.0, 0.0]
