@@ -379,7 +379,10 @@ def run_scenarios(
     for s in scenarios:
         if not isinstance(s, Scenario):
             raise ValueError("run_scenarios takes Scenario objects.")
-        out[s.name] = balancing_plan(s.apply(base))
+        try:
+            out[s.name] = balancing_plan(s.apply(base))
+        except ValueError as exc:  # say which scenario broke the plan (same error class)
+            raise type(exc)(f"Scenario {s.describe()!r}: {exc}") from exc
     return out
 
 

@@ -15,6 +15,7 @@ import pytest
 import sopcourse as sop
 from sopcourse.optimize import example_planning_inputs
 from sopcourse.scenarios import (
+    Change,
     Scenario,
     add_shift,
     capacity_sweep,
@@ -286,3 +287,12 @@ def _drop(inputs, column):
 def test_bad_input_raises_a_clear_value_error(base, case, call, message):
     with pytest.raises(ValueError, match=message):
         call(base)
+
+
+def test_a_scenario_that_breaks_the_plan_is_named_in_the_error(base):
+    def no_hours(inputs):
+        inputs.capacity = inputs.capacity.assign(hours=np.nan)
+
+    broken = Scenario("blackout", [Change("every work centre unmeasured", no_hours)])
+    with pytest.raises(ValueError, match="Scenario 'blackout: every work centre unmeasured'"):
+        run_scenarios(base, [Scenario("calm", []), broken])
