@@ -32,8 +32,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
+# The whole course is served (lessons, homework, the exam), opened at the start page; no
+# news pop-up or update check (they cover the page and need the internet).
+LAB_FLAGS := --ServerApp.root_dir=. --LabApp.news_url=None \
+	--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate
+
+# JupyterLab reads the environment's settings overrides: "Jupyter news?" is not asked.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES): $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}' > $@
+
+lab: $(STAMP) $(LAB_OVERRIDES)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(LAB_FLAGS) $(ROOT_FLAG) $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -28,8 +29,7 @@ def lab_server(tmp_path):
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), HOME=str(tmp_path))
     # Exactly what a learner types: `make lab`, with options passed through LAB_ARGS.
     lab_args = (
-        f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 "
-        f"--IdentityProvider.token={token} --ServerApp.root_dir={REPO}"
+        f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
     )
     proc = subprocess.Popen(
         ["make", "-s", "-C", str(REPO), "lab", f"LAB_ARGS={lab_args}"],
@@ -74,3 +74,18 @@ def test_jupyterlab_serves_lab_and_the_start_here_notebook(lab_server):
         model = json.load(resp)
     assert model["type"] == "notebook"
     assert model["content"]["cells"][0]["cell_type"] == "markdown"
+
+
+def test_make_lab_serves_the_whole_course_not_only_the_lessons(lab_server):
+    """The start page links to ../assignments and ../exams: they must be inside the root."""
+    base, token = lab_server
+    for path in ("assignments/hw1/hw1_student.ipynb", "exams/exam_student.ipynb"):
+        with urllib.request.urlopen(f"{base}/api/contents/{path}?token={token}", timeout=30) as r:
+            assert json.load(r)["type"] == "notebook", path
+
+
+def test_make_lab_turns_off_the_news_pop_up(lab_server):
+    base, token = lab_server
+    with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=30) as resp:
+        page = resp.read().decode()
+    assert re.search(r'"news":\s*\{"disabled":\s*true\}', page), "the news pop-up is on"

@@ -47,43 +47,46 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on a copy of the course; yields (base_url, token)."""
+    """JupyterLab started by ``make lab`` on a copy of the course; yields (url, token, runtime).
+
+    The copy has the course's folders, Makefile and pyproject.toml, and ``make lab`` runs
+    there with this test's environment as its ``.venv``: the server is started by the
+    learner's own command, and nothing in the repository is saved over.
+    """
+    stamp = Path(sys.prefix) / ".installed"
+    if not stamp.is_file():
+        pytest.skip(f"{sys.prefix} was not built by make venv (no .installed): make lab needs it")
     root = tmp_path_factory.mktemp("course")
     for folder in ("notebooks", "assignments", "exams"):
         if (REPO / folder).exists():
             shutil.copytree(REPO / folder, root / folder)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO / name, root / name)
+    before = stamp.stat().st_mtime - 1  # the environment is up to date: make only starts Lab
+    os.utime(root / "pyproject.toml", (before, before))
     port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("home")
-    # A fresh user's settings, with the "Jupyter news" pop-up off (it would cover the page).
+    # A fresh user's settings. Render every cell (JupyterLab 4 leaves cells outside the
+    # viewport empty by default); the news pop-up is off through make lab itself.
     settings = home / "lab-settings"
-    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    news.parent.mkdir(parents=True)
-    news.write_text('{"fetchNews": "false"}', encoding="utf-8")
-    # Render every cell (JupyterLab 4 leaves cells outside the viewport empty by default).
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
     tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
+    runtime = home / "runtime"
     env = dict(
         os.environ,
         HOME=str(home),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTER_RUNTIME_DIR=str(runtime),
         SOPCOURSE_PROGRESS_FILE=str(home / "progress.json"),
         JUPYTERLAB_SETTINGS_DIR=str(settings),
         MPLBACKEND="module://matplotlib_inline.backend_inline",
     )
-    cmd = [
-        str(Path(sys.executable).parent / "jupyter"),
-        "lab",
-        "--no-browser",
-        f"--port={port}",
-        "--ServerApp.ip=127.0.0.1",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        "--ServerApp.disable_check_xsrf=False",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
+    lab_args = (
+        f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 "
+        f"--IdentityProvider.token={token} --LabApp.expose_app_in_browser=True "
+        "--ServerApp.disable_check_xsrf=False"
+    )
+    cmd = ["make", "-s", "-C", str(root), "lab", f"VENV={sys.prefix}", f"LAB_ARGS={lab_args}"]
     log = open(home / "lab.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
@@ -99,9 +102,9 @@ def lab(tmp_path_factory):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text())
                 time.sleep(0.3)
-        yield base, token
+        yield base, token, runtime
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGTERM)  # make and the server it started
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -207,7 +210,7 @@ class LabPage:
 
 
 def test_start_here_runs_and_its_self_check_passes_and_hints(lab, browser):
-    base, token = lab
+    base, token, _ = lab
     nb = LabPage(browser, base, token, "notebooks/00_start_here.ipynb")
     nb.run_all()
     nb.screenshot("00_start_here_run_all.png")
@@ -237,7 +240,7 @@ def test_start_here_runs_and_its_self_check_passes_and_hints(lab, browser):
 
 
 def test_lesson_explorer_renders_and_redraws_when_a_control_moves(lab, browser):
-    base, token = lab
+    base, token, _ = lab
     nb = LabPage(browser, base, token, "notebooks/04_supply_planning.ipynb")
     nb.run_all()
     cell = nb.code_cell_containing("service_level_explorer(")
@@ -288,7 +291,7 @@ def _first_question(source_path: Path):
 
 
 def test_homework_self_check_passes_a_right_answer_and_hints_on_a_wrong_one(lab, browser):
-    base, token = lab
+    base, token, _ = lab
     students = sorted((REPO / "assignments").glob("hw*/hw*_student.ipynb"))
     if not students:
         pytest.skip("no homework student edition yet")
@@ -325,3 +328,42 @@ def test_homework_self_check_passes_a_right_answer_and_hints_on_a_wrong_one(lab,
     check.locator(".jp-OutputArea-output", has_text="Not yet").wait_for(timeout=30_000)
     nb.screenshot(f"{stem}_self_check_hint.png")
     assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
+
+
+def test_start_here_opens_first_and_its_links_open_a_homework_and_the_exam(lab, browser):
+    """The page a learner's browser opens after make lab, then two clicks."""
+    base, token, runtime = lab
+    opener = next(runtime.glob("jpserver-file-to-run-*-open.html"), None)
+    assert opener is not None, "make lab did not ask to open a file (00_start_here.ipynb)"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+
+    def on_console(msg):
+        if msg.type == "error" and not BENIGN_CONSOLE.search(msg.text):
+            errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.goto(opener.as_uri(), wait_until="domcontentloaded")
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+    tab.filter(has_text="00_start_here.ipynb").wait_for(timeout=60_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "start_here_opened_by_make_lab.png"))
+    for href, title in (
+        ("hw1_student.ipynb", "hw1_student.ipynb"),
+        ("exam_student.ipynb", "exam_student.ipynb"),
+    ):
+        tab.filter(has_text="00_start_here.ipynb").click()
+        link = page.locator(
+            f'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a[href*="{href}"]'
+        ).first
+        link.scroll_into_view_if_needed()
+        link.click()
+        tab.filter(has_text=title).wait_for(timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
+        heading = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1")
+        heading.first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / f"opened_from_start_here_{Path(href).stem}.png"))
+    assert not errors, f"JavaScript errors in the browser console: {errors}"
+    page.close()
