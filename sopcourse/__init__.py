@@ -31,6 +31,7 @@ _PUBLIC_MODULES = [
     "scenarios",
     "kpi",
     "selfcheck",
+    "concepts",
     "cycle",
 ]
 
