@@ -15,8 +15,15 @@ import io
 import pandas as pd
 
 from ..scenarios import mix_changes, what_if_mix
+from ._display import description_style, html_table
 
-__all__ = ["product_mix_explorer", "draw_mix_explorer", "update_mix_chart", "MixChart"]
+__all__ = [
+    "product_mix_explorer",
+    "resource_table_html",
+    "draw_mix_explorer",
+    "update_mix_chart",
+    "MixChart",
+]
 
 
 def draw_mix_explorer(base, new, ax=None, *, ymax=None):
@@ -121,6 +128,37 @@ class MixChart:
         return buffer.getvalue()
 
 
+def resource_table_html(resources: pd.DataFrame, *, resource_unit: str = "hour") -> str:
+    """The explorer's table of capacity, use and shadow price per resource (pure function).
+
+    Parameters
+    ----------
+    resources : DataFrame
+        ``ProductMixResult.resources``: columns ``capacity``, ``used``, ``shadow_price``.
+    resource_unit : str
+        Unit of capacity, e.g. ``"hour"``.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"capacity": [40.0], "used": [40.0], "shadow_price": [12.5]},
+    ...                  index=pd.Index(["weld"], name="resource"))
+    >>> out = resource_table_html(r)
+    >>> "capacity (hours)" in out and "12.50" in out
+    True
+    """
+    units = f"{resource_unit}s"
+    table = resources[["capacity", "used", "shadow_price"]].rename(
+        columns={
+            "capacity": f"capacity ({units})",
+            "used": f"used ({units})",
+            "shadow_price": f"shadow price (profit per extra {resource_unit})",
+        }
+    )
+    formats = dict.fromkeys(table.columns[:2], ",.0f")
+    formats[table.columns[2]] = ",.2f"
+    return html_table(table, formats=formats)
+
+
 def product_mix_explorer(
     margin,
     usage,
@@ -164,7 +202,10 @@ def product_mix_explorer(
     capacity = pd.Series(capacity, dtype=float)
     resources = list(capacity.index)[:6] if resources is None else list(resources)
     base = what_if_mix(margin, usage, capacity, max_demand, resource_unit=resource_unit)
-    style = {"description_width": "initial"}
+    price_label = "Price change" if price is not None else "Margin change"
+    # one description width and one slider width for all: equal tracks, no label cut
+    style = description_style(["Demand change", price_label, *(f"{r} capacity" for r in resources)])
+    layout = {"width": "400px"}
     demand = w.FloatSlider(
         value=0.0,
         min=-0.5,
@@ -173,6 +214,7 @@ def product_mix_explorer(
         description="Demand change",
         readout_format="+.0%",
         style=style,
+        layout=w.Layout(**layout),
         disabled=max_demand is None,
     )
     price_s = w.FloatSlider(
@@ -180,9 +222,10 @@ def product_mix_explorer(
         min=-0.3,
         max=0.1,
         step=0.01,
-        description="Price change" if price is not None else "Margin change",
+        description=price_label,
         readout_format="+.0%",
         style=style,
+        layout=w.Layout(**layout),
     )
     caps = {
         r: w.FloatSlider(
@@ -193,6 +236,7 @@ def product_mix_explorer(
             description=f"{r} capacity",
             readout_format="+.0%",
             style=style,
+            layout=w.Layout(**layout),
         )
         for r in resources
     }
@@ -222,17 +266,18 @@ def product_mix_explorer(
             f"Profit <b>{new.profit:,.0f}</b> ({delta:+,.0f} vs base) &middot; "
             f"binding: <b>{binding}</b>"
         )
-        prices.value = new.resources[["capacity", "used", "shadow_price"]].round(2).to_html()
+        prices.value = resource_table_html(new.resources, resource_unit=resource_unit)
         chart.value = mix_chart.render(new)
 
     for s in [demand, price_s, *caps.values()]:
         s.observe(redraw, names="value")
     redraw()
+    # the scenario levers, then one slider per resource; rows wrap on a narrow page
+    wrap = {"flex_flow": "row wrap"}
     controls = w.VBox(
         [
-            w.HBox([demand, price_s]),
-            w.HBox(list(caps.values())[:3]),
-            w.HBox(list(caps.values())[3:]),
+            w.HBox([demand, price_s], layout=w.Layout(**wrap)),
+            w.HBox(list(caps.values()), layout=w.Layout(**wrap)),
         ]
     )
     return w.VBox([controls, summary, w.HBox([prices]), chart])

@@ -16,6 +16,7 @@ import io
 import pandas as pd
 
 from ..kpi import plot_cash_cycle, rate_kpis, working_capital_what_if
+from ._display import description_style, html_table
 
 __all__ = ["working_capital_explorer", "scorecard_explorer", "scorecard_html"]
 
@@ -42,23 +43,30 @@ def scorecard_html(rated: pd.DataFrame, *, digits: int = 3) -> str:
     """
     if "status" not in getattr(rated, "columns", []):
         raise ValueError("rated must be the output of sopcourse.rate_kpis (needs 'status').")
-    rows = []
-    for name, row in rated.iterrows():
-        colour = _LIGHT[row["status"]]
-        rows.append(
-            "<tr>"
-            f"<td><span style='color:{colour};font-size:1.3em'>&#9679;</span> "
-            f"{html.escape(str(row['status']))}</td>"
-            f"<td>{html.escape(str(name))}</td>"
-            f"<td>{row['actual']:.{digits}g}</td><td>{row['target']:.{digits}g}</td>"
-            f"<td>{row['gap']:+.{digits}g}</td><td>{html.escape(str(row['direction']))}</td>"
-            "</tr>"
-        )
-    head = (
-        "<tr><th>status</th><th>KPI</th><th>actual</th><th>target</th>"
-        "<th>gap (+ = better)</th><th>better</th></tr>"
+    status = [
+        f"<span style='color:{_LIGHT[s]};font-size:1.3em'>&#9679;</span> {html.escape(str(s))}"
+        for s in rated["status"]
+    ]
+    table = pd.DataFrame(
+        {
+            "status": status,
+            "KPI": [str(name) for name in rated.index],
+            "actual": rated["actual"].to_numpy(),
+            "target": rated["target"].to_numpy(),
+            "gap (+ = better)": rated["gap"].to_numpy(),
+            "better": rated["direction"].astype(str).to_numpy(),
+        }
     )
-    return f"<table>{head}{''.join(rows)}</table>"
+    return html_table(
+        table,
+        index=False,
+        html_columns=["status"],
+        formats={
+            "actual": f".{digits}g",
+            "target": f".{digits}g",
+            "gap (+ = better)": f"+.{digits}g",
+        },
+    )
 
 
 def scorecard_explorer(scorecard: pd.DataFrame):
@@ -87,6 +95,8 @@ def scorecard_explorer(scorecard: pd.DataFrame):
     import ipywidgets as w
 
     rated = rate_kpis(scorecard)  # validates the input once
+    # the whole KPI name, in a description width that fits the longest one
+    style = description_style(str(name) for name in rated.index)
     sliders = {}
     for name, row in rated.iterrows():
         target, actual = float(row["target"]), float(row["actual"])
@@ -99,8 +109,10 @@ def scorecard_explorer(scorecard: pd.DataFrame):
             min=low,
             max=target + half,
             step=(target + half - low) / 200,
-            description=str(name)[:14],
+            description=str(name),
             readout_format=".3g",
+            style=style,
+            layout=w.Layout(width="480px"),
         )
     table = w.HTML()
 
