@@ -16,6 +16,7 @@ import pandas as pd
 from ..horizon import planning_gap
 from ..plotting import COLORS
 from ..revenue import bass_curve, bass_peak
+from ._display import description_style
 
 __all__ = ["top_down_explorer", "bass_explorer", "GapChart", "BassChart"]
 
@@ -150,14 +151,17 @@ def top_down_explorer(
     bottom_total = float(item_forecast[value].sum())
     start = float(total_plan) if total_plan is not None else bottom_total
     n_periods = pd.Series(history[period]).nunique()
+    style = description_style(["Top-down Y", "Method", "Months of history"])
     total = w.FloatSlider(
         value=start,
         min=0.5 * start,
         max=1.5 * start,
         step=max(start / 100, 1.0),
         description="Top-down Y",
+        layout=w.Layout(width="520px"),
         readout_format=",.0f",
         continuous_update=False,
+        style=style,
     )
     method = w.ToggleButtons(
         options=[
@@ -165,13 +169,18 @@ def top_down_explorer(
             ("proportion of averages", "proportion_of_averages"),
         ],
         value="proportion_of_averages",
+        description="Method",
+        # each button as wide as its label: the default width cuts "average of propo..."
+        style={**style, "button_width": "auto"},
     )
     window = w.IntSlider(
         value=min(12, n_periods),
         min=1,
         max=max(n_periods, 1),
         description="Months of history",
+        layout=w.Layout(width="520px"),
         continuous_update=False,
+        style=style,
     )
     summary = w.HTML()
     image = w.Image(format="png")
