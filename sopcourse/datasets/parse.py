@@ -55,10 +55,11 @@ LOADED_DTYPES = {
     "bool": "bool",
 }
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only (``\d`` alone would take any script's digits)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_MONTH = re.compile(r"\d{4}-\d{2}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DECIMALS = {"float": 4, "money": 2}
 
 Issues = list[tuple[np.ndarray, str]]
@@ -95,16 +96,20 @@ def coerce_column(col: Column, s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index, name=col.name)
 
 
-def _per_value(text: pd.Series, func, dtype) -> np.ndarray:
-    """``func`` applied to each distinct cell once, spread back over the column."""
-    codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-    done = np.array([func(u) for u in uniques], dtype=dtype)
-    return done[codes] if len(uniques) else np.zeros(len(text), dtype=dtype)
+class _Cells:
+    """A column's cells, each distinct text examined once (columns repeat a lot)."""
 
+    def __init__(self, text: pd.Series):
+        self.codes, self.uniques = pd.factorize(text.to_numpy(dtype=object))
 
-def _matches(text: pd.Series, pattern: re.Pattern, start: bool = False) -> np.ndarray:
-    test = pattern.match if start else pattern.fullmatch
-    return _per_value(text, lambda v: test(v) is not None, bool)
+    def each(self, func, dtype) -> np.ndarray:
+        """``func`` of every distinct cell, spread back over the column."""
+        done = np.array([func(u) for u in self.uniques], dtype=dtype)
+        return done[self.codes] if len(done) else np.zeros(len(self.codes), dtype=dtype)
+
+    def matches(self, pattern: re.Pattern, start: bool = False) -> np.ndarray:
+        test = pattern.match if start else pattern.fullmatch
+        return self.each(lambda v: test(v) is not None, bool)
 
 
 def _first(text: pd.Series, mask: np.ndarray) -> str:
@@ -150,23 +155,34 @@ def parse_column(
     [4] '1e308' is implausibly large
     """
     text = text.astype(object)
-    empty = text.eq("").to_numpy(bool)
+    cells = _Cells(text)
+    empty = cells.each(lambda v: v == "", bool)
     present = ~empty
     issues: Issues = []
     if empty.any() and not col.nullable:
         key = " (it is part of the key)" if in_key else ""
         issues.append((empty, f"missing value{key}: fill it in."))
+    nul = cells.each(lambda v: "\x00" in v, bool)
+    if nul.any():
+        issues.append(
+            (
+                nul,
+                "contains a NUL character (byte 0): the file is damaged or is not text saved "
+                "as UTF-8; remove the character or save the file again as CSV UTF-8.",
+            )
+        )
+        present = present & ~nul
     clean = text.where(present, None)
     if col.dtype in ("int", "float", "money"):
-        typed, more = _numbers(col, text, present)
+        typed, more = _numbers(col, text, cells, present)
     elif col.dtype in ("month", "date"):
-        typed, more = _periods(col, text, present)
+        typed, more = _periods(col, text, cells, present)
     elif col.dtype == "bool":
-        bad = present & ~text.isin(["0", "1"]).to_numpy(bool)
+        bad = present & ~cells.each(lambda v: v in ("0", "1"), bool)
         more = [(bad, f"{_first(text, bad)} is not 0 or 1 (1 = yes, 0 = no).")] if bad.any() else []
         typed = text.eq("1")
     elif col.dtype == "category":
-        bad = present & ~text.isin(col.categories).to_numpy(bool)
+        bad = present & ~cells.each(lambda v: v in col.categories, bool)
         more = []
         if bad.any():
             example = text.to_numpy()[bad][0]
@@ -188,16 +204,16 @@ def parse_column(
     return coerce_column(col, typed), []
 
 
-def _numbers(col: Column, text: pd.Series, present: np.ndarray):
+def _numbers(col: Column, text: pd.Series, cells: _Cells, present: np.ndarray):
     issues: Issues = []
 
     def issue(mask, message):  # message(example) is only built when a cell is marked
         if mask.any():
             issues.append((mask, message(_first(text, mask))))
 
-    syntax = _matches(text, _NUMBER) & present
-    non_finite = _matches(text, _NON_FINITE) & present
-    values = _per_value(text, lambda v: float(v) if _NUMBER.fullmatch(v) else np.nan, "float64")
+    syntax = cells.matches(_NUMBER) & present
+    non_finite = cells.matches(_NON_FINITE) & present
+    values = cells.each(lambda v: float(v) if _NUMBER.fullmatch(v) else np.nan, "float64")
     issue(
         non_finite,
         lambda v: f"{v} is not a number: NaN and infinity are not allowed; write the actual value.",
@@ -241,21 +257,23 @@ def _numbers(col: Column, text: pd.Series, present: np.ndarray):
     return pd.Series(np.where(present, values, np.nan), index=text.index), issues
 
 
-def _periods(col: Column, text: pd.Series, present: np.ndarray):
+def _periods(col: Column, text: pd.Series, cells: _Cells, present: np.ndarray):
     monthly = col.dtype == "month"
     pattern, fmt = (_MONTH, "%Y-%m") if monthly else (_DATE, "%Y-%m-%d")
-    syntax = _matches(text, pattern) & present
-    codes, uniques = pd.factorize(text.where(syntax, None).to_numpy(dtype=object))
-    parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format=fmt, errors="coerce")
-    bad_value = parsed.isna().to_numpy(bool)
-    impossible = syntax & np.where(codes >= 0, bad_value[codes] if len(uniques) else False, False)
-    years = np.where(codes >= 0, parsed.dt.year.to_numpy()[codes] if len(uniques) else 0, 0)
+    syntax = cells.matches(pattern) & present
+    shaped = [u if pattern.fullmatch(u) else None for u in cells.uniques]
+    parsed = pd.to_datetime(pd.Series(shaped, dtype=object), format=fmt, errors="coerce")
+    if len(shaped):
+        impossible = syntax & parsed.isna().to_numpy(bool)[cells.codes]
+        years = parsed.dt.year.to_numpy()[cells.codes]
+    else:
+        impossible, years = syntax, np.zeros(len(syntax))
     with np.errstate(invalid="ignore"):
         out_of_range = syntax & ~impossible & ((years < FIRST_YEAR) | (years > LAST_YEAR))
     bad_format = present & ~syntax
     issues: Issues = []
     if monthly:
-        daily = bad_format & _matches(text, _DATE, start=True)
+        daily = bad_format & cells.matches(_DATE, start=True)
         other = bad_format & ~daily
         if daily.any():
             issues.append(

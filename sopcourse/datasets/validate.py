@@ -84,6 +84,9 @@ class ValidationReport:
         return head + ("\n" + self.text() if self.problems else "")
 
 
+_NUL = "\ufffe"  # stands in for a NUL character while the csv module reads a file
+
+
 class _Checker:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -121,6 +124,9 @@ class _Checker:
                 f"{', '.join(table.column_names)} and one row per {table.grain.removeprefix('one row per ')}.",
             )
             return
+        nul = "\x00" in text  # the csv module cannot read it: shield it, parse_column reports it
+        if nul:
+            text = text.replace("\x00", _NUL)
         reader = csv.reader(io.StringIO(text, newline=""))
         rows, ends = [], []  # the records, and the line each one ends on
         try:
@@ -228,6 +234,8 @@ class _Checker:
         self.good[table.name] = {}
         self.typed[table.name] = {}
         for c in keep:
+            if nul:
+                frame[c] = frame[c].str.replace(_NUL, "\x00", regex=False)
             self.check_column(table, frame, table.column(c))
 
     # --------------------------------------------------------------- one column
