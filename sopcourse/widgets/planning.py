@@ -169,9 +169,13 @@ def top_down_explorer(
             ("proportion of averages", "proportion_of_averages"),
         ],
         value="proportion_of_averages",
-        description="Method",
         # each button as wide as its label: the default width cuts "average of propo..."
-        style={**style, "button_width": "auto"},
+        style={"button_width": "auto"},
+    )
+    # a toggle's own description sits on a line of its own: label it like the sliders
+    method_label = w.HTML(
+        "<div style='text-align:right'>Method</div>",
+        layout=w.Layout(width=style["description_width"], margin="0 4px 0 0"),
     )
     window = w.IntSlider(
         value=min(12, n_periods),
@@ -213,7 +217,7 @@ def top_down_explorer(
     for control in (total, method, window):
         control.observe(redraw, names="value")
     redraw()
-    return w.VBox([w.VBox([total, method, window]), summary, image])
+    return w.VBox([w.VBox([total, w.HBox([method_label, method]), window]), summary, image])
 
 
 class BassChart:

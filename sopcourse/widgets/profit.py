@@ -205,7 +205,7 @@ def product_mix_explorer(
     price_label = "Price change" if price is not None else "Margin change"
     # one description width and one slider width for all: equal tracks, no label cut
     style = description_style(["Demand change", price_label, *(f"{r} capacity" for r in resources)])
-    layout = {"width": "400px"}
+    layout = {"width": "460px"}
     demand = w.FloatSlider(
         value=0.0,
         min=-0.5,
