@@ -367,3 +367,51 @@ def test_start_here_opens_first_and_its_links_open_a_homework_and_the_exam(lab, 
         page.screenshot(path=str(ARTIFACTS / f"opened_from_start_here_{Path(href).stem}.png"))
     assert not errors, f"JavaScript errors in the browser console: {errors}"
     page.close()
+
+
+# JavaScript: the labels and buttons of a cell's widgets whose text is cut ("Months of...").
+_CUT_LABELS = """(cell) => [...cell.querySelectorAll(
+    '.widget-label, .jupyter-widget-label, .widget-toggle-button, .jupyter-widget-toggle-button')]
+    .filter(el => el.offsetParent !== null && el.textContent.trim()
+                  && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.textContent.trim())"""
+
+
+def test_explorers_show_whole_labels_the_weights_used_and_equal_sliders(lab, browser):
+    """The explorers of Modules 1, 3, 5 and 6 after Run All: no label is cut, the consensus
+    explorer shows the normalised weights and names the level of its WAPE, and the Module 5
+    sliders have tracks of one length. Saves a screenshot of each explorer's cell."""
+    base, token, _ = lab
+    cases = [
+        ("notebooks/01_introduction.ipynb", "top_down_explorer(", ["Months of history"]),
+        ("notebooks/03_demand_planning.ipynb", "consensus_explorer(", ["Weights used"]),
+        ("notebooks/05_profit_based_planning.ipynb", "product_mix_explorer(", ["capacity ("]),
+        ("notebooks/06_management_review.ipynb", "scorecard_explorer(", ["gross_margin_pct"]),
+    ]
+    for path, call, texts in cases:
+        nb = LabPage(browser, base, token, path)
+        nb.run_all(timeout=300)
+        cell = nb.code_cell_containing(call)
+        cell.scroll_into_view_if_needed()
+        output = cell.locator(".jp-OutputArea")
+        output.locator(".jupyter-widgets").first.wait_for(timeout=60_000)
+        nb.page.wait_for_timeout(1000)  # let the widget views lay out
+        text = cell.inner_text()
+        assert "Loading widget" not in text, f"{path}: the explorer did not render"
+        for expected in texts:
+            assert expected in text, f"{path}: {expected!r} not shown"
+        cut = cell.evaluate(_CUT_LABELS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"{Path(path).stem}_explorer_labels.png"
+        output.screenshot(path=str(shot))
+        assert not cut, f"{path}: labels cut to '...': {cut} (see {shot.name})"
+        if "consensus" in call:
+            assert "all-product total" in text, "the WAPE's level is not named"
+        if "product_mix" in call:
+            widths = cell.evaluate(
+                """(cell) => [...cell.querySelectorAll('.noUi-target')]
+                    .map(el => Math.round(el.getBoundingClientRect().width))"""
+            )
+            assert len(widths) >= 3 and max(widths) - min(widths) <= 1, widths
+        assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
+        nb.page.close()
