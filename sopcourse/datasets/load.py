@@ -6,6 +6,7 @@ The data folder is found relative to the package (``Path(sopcourse.__file__).par
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -214,6 +215,23 @@ def _seed_from_env() -> int:
         ) from None
 
 
+# The grader's job process: the variant that ``load_company()`` gives, held without its seed
+# (see :func:`assign_variant`).
+_ASSIGNED: dict = {}
+
+
+def assign_variant(seed: int) -> None:
+    """Grader only: make ``load_company()`` in this process return variant ``seed``.
+
+    The variant is generated now and kept without its number (``company.seed`` is None),
+    so code run afterwards in this process gets the variant's data but cannot learn the
+    instructor's seed from the environment or the package.
+    """
+    company = load_company(seed=int(seed))
+    company.seed, company.source = None, "a variant of the data chosen by the grader"
+    _ASSIGNED["company"] = company
+
+
 def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = None) -> Company:
     """Load Tallridge Cycles: every table, typed (months as ``Period[M]``, dates as
     ``Timestamp``, categories as ``category``).
@@ -254,6 +272,8 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
                 + report.text(warnings=False)
             )
         return Company(**tables, seed=None, source=str(folder))
+    if seed is None and "company" in _ASSIGNED:
+        return copy.deepcopy(_ASSIGNED["company"])
     if seed is None:
         seed = _seed_from_env()
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):

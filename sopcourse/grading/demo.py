@@ -14,6 +14,12 @@ import pandas as pd
 __all__ = ["demo_sales"]
 
 SEED_ENV = "SOPCOURSE_DATA_SEED"
+_ASSIGNED: dict = {}  # the grader's job process: the variant, without its seed
+
+
+def assign_variant(seed: int) -> None:
+    """Grader only: make ``demo_sales()`` in this process return variant ``seed``."""
+    _ASSIGNED["sales"] = demo_sales(seed=int(seed))
 
 
 def demo_sales(seed: int | None = None) -> pd.DataFrame:
@@ -38,6 +44,8 @@ def demo_sales(seed: int | None = None) -> pd.DataFrame:
     >>> int(demo_sales(seed=0)["units"].sum()) != int(demo_sales(seed=7)["units"].sum())
     True
     """
+    if seed is None and "sales" in _ASSIGNED:
+        return _ASSIGNED["sales"].copy()
     if seed is None:
         raw = os.environ.get(SEED_ENV, "").strip()
         try:

@@ -506,9 +506,42 @@ def write_tables(assignment: Assignment, out: Path, records=None) -> None:
     )
 
 
+_PATH = re.compile(r"(?<![\w.:/])/(?:[\w.+@~-]+/)*[\w.+@~-]+")
+_OWN_FOLDER = re.compile(r"/.*?/sopgrade-[^/\s]+/work(?=/|\b)")
+
+
+def scrub(text, seed=None) -> str:
+    """Student-visible text without the instructor's seed or paths outside the job folder.
+
+    Error messages come from the student's code and may quote anything it could reach: the
+    variant seed is replaced by ``<seed>``, a path outside the submission's own working
+    folder by ``<path>``, and the working folder itself by ``.``.
+
+    Examples
+    --------
+    >>> scrub("ValueError: 918273 at /srv/course/assignments/hw1.ipynb", seed=918273)
+    'ValueError: <seed> at <path>'
+    >>> scrub("FileNotFoundError: /tmp/sopgrade-ab12/work/mine.csv; 3/4 done in 2026/01")
+    'FileNotFoundError: ./mine.csv; 3/4 done in 2026/01'
+    """
+    text = _OWN_FOLDER.sub(".", str(text))
+    text = _PATH.sub("<path>", text)
+    if seed is not None:
+        text = re.sub(rf"(?<!\d){re.escape(str(seed))}(?!\d)", "<seed>", text)
+    return text
+
+
 def feedback_html(assignment: Assignment, record: dict) -> str:
-    """The feedback page: points, reasons, public checks; hidden tests only by message."""
+    """The feedback page: points, reasons, public checks; hidden tests only by message.
+
+    Every text that can come from the student's run is :func:`scrub`-bed first.
+    """
+    seed = record.get("seed")
     e = html.escape
+
+    def s(text):
+        return html.escape(scrub(text, seed))
+
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{e(assignment.name)}: feedback for {e(record['student'])}</title>",
@@ -516,7 +549,7 @@ def feedback_html(assignment: Assignment, record: dict) -> str:
         ".correct{color:#2e8b57}.wrong,.error{color:#b03a48}td,th{padding:4px 8px}</style>",
         "</head><body>",
         f"<h1>{e(assignment.name)}: {e(record['student'])}</h1>",
-        f"<p><b>Total: {record['total']:g} / {record['max']:g}</b> &middot; {e(record['status'])}</p>",
+        f"<p><b>Total: {record['total']:g} / {record['max']:g}</b> &middot; {s(record['status'])}</p>",
         "<p>Your notebook was run again on a variant of the data (same tables, other "
         "numbers); answers that are computed, not typed in, carry over.</p>",
         "<table><tr><th>Question</th><th>Points</th><th>Result</th></tr>",
@@ -525,19 +558,19 @@ def feedback_html(assignment: Assignment, record: dict) -> str:
         cls = q["status"].split()[0] if q["status"] else ""
         parts.append(
             f"<tr><td>{e(qid)}</td><td>{q['points']:g} / {q['max']:g}</td>"
-            f"<td class='{e(cls)}'>{e(q['status'])}: {e(q['reason'])}</td></tr>"
+            f"<td class='{e(cls)}'>{s(q['status'])}: {s(q['reason'])}</td></tr>"
         )
         for status, msg in q.get("public", []):
-            parts.append(f"<tr><td></td><td></td><td>public check: {e(status)}: {e(msg)}</td></tr>")
+            parts.append(f"<tr><td></td><td></td><td>public check: {e(status)}: {s(msg)}</td></tr>")
         for h in q.get("hidden", []):
             if not h["passed"]:
-                parts.append(f"<tr><td></td><td></td><td>hidden test: {e(h['message'])}</td></tr>")
+                parts.append(f"<tr><td></td><td></td><td>hidden test: {s(h['message'])}</td></tr>")
         if q.get("comment"):
-            parts.append(f"<tr><td></td><td></td><td>comment: {e(q['comment'])}</td></tr>")
+            parts.append(f"<tr><td></td><td></td><td>comment: {s(q['comment'])}</td></tr>")
     parts.append("</table>")
     if record.get("notes"):
         parts.append("<h2>Notes</h2><ul>")
-        parts += [f"<li>{e(n)}</li>" for n in record["notes"]]
+        parts += [f"<li>{s(n)}</li>" for n in record["notes"]]
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

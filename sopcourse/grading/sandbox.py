@@ -577,8 +577,14 @@ def _child(req, req_fd, out_fd):
             "OPENBLAS_NUM_THREADS": "1",
         }
     )
-    if spec.get("seed") is not None:
-        os.environ["SOPCOURSE_DATA_SEED"] = str(spec["seed"])
+    # The variant's data, generated before any student code runs; its seed is not kept
+    # (no environment variable, no attribute): the student's code gets the data only.
+    seed = spec.pop("seed", None)
+    if seed is not None:
+        for name in spec.get("data", ()):
+            module = {"company": "sopcourse.datasets.load", "demo": "sopcourse.grading.demo"}
+            __import__(module[name], fromlist=["assign_variant"]).assign_variant(seed)
+    del seed
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -961,8 +967,16 @@ class Sandbox:
             socket.send_fds(self.sock, [msg], [req_r, out_w])
         os.close(req_r)
         os.close(out_w)
+        code = "\n".join(str(s.get("code", "")) for s in steps)
+        data = [n for n, fn in (("company", "load_company"), ("demo", "demo_sales")) if fn in code]
         payload = json.dumps(
-            {"steps": steps, "seed": seed, "hide": self.hide, "limits": vars(limits)}
+            {
+                "steps": steps,
+                "seed": seed,
+                "data": data,
+                "hide": self.hide,
+                "limits": vars(limits),
+            }
         ).encode()
         writer = threading.Thread(target=_write_all, args=(req_w, payload), daemon=True)
         writer.start()
