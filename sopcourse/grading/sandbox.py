@@ -39,6 +39,8 @@ MAX_ELEMENTS = 200_000
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
+_CLONE_NEWIPC = 0x08000000
+_TEMP_SIZE = "64m"  # each private /tmp, /var/tmp and /dev/shm (tmpfs pages escape RLIMIT_AS)
 _MS_BIND, _MS_REC, _MS_PRIVATE = 0x1000, 0x4000, 0x40000
 _MNT_DETACH = 2
 _UID_BASE = 1 << 24  # job users: 16777216 + random, far above real and subordinate uids
@@ -249,6 +251,47 @@ def _expose(libc, paths, staging) -> bool:
     return True
 
 
+def _private_temp(libc, keep) -> bool:
+    """Fresh, size-limited /tmp, /var/tmp and /dev/shm for this job (mount namespace only).
+
+    What a submission writes there vanishes with the job and no other job sees it.
+    ``keep`` are paths under those folders that the job needs (its working folder, Python
+    when it is installed under /tmp): each is held open, the folder covered by an empty
+    tmpfs, and the path bound back from the open descriptor.
+    """
+    folders = []
+    for folder in ("/dev/shm", "/var/tmp", "/tmp", tempfile.gettempdir()):
+        folder = os.path.realpath(folder)
+        if os.path.isdir(folder) and folder not in folders:
+            folders.append(folder)
+    for folder in sorted(folders, key=len):  # /tmp before a TMPDIR inside it
+        held = {}
+        try:
+            for path in sorted({os.path.realpath(k) for k in keep}):
+                if path.startswith(folder + os.sep) and not any(
+                    path.startswith(h + os.sep) for h in held
+                ):
+                    held[path] = os.open(path, os.O_PATH | os.O_DIRECTORY)
+            opts = f"size={_TEMP_SIZE},mode=1777".encode()
+            if libc.mount(b"tmpfs", folder.encode(), b"tmpfs", 0, opts) != 0:
+                return False
+            for path, fd in held.items():
+                here = folder
+                for part in os.path.relpath(path, folder).split(os.sep):
+                    here = os.path.join(here, part)
+                    if not os.path.isdir(here):
+                        os.mkdir(here, 0o755)
+                source = f"/proc/self/fd/{fd}".encode()
+                if libc.mount(source, path.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+                    return False
+        except OSError:
+            return False
+        finally:
+            for fd in held.values():
+                os.close(fd)
+    return True
+
+
 def _needed_paths() -> list[str]:
     """What a notebook run must read: Python, its site-packages, the package, the data."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -269,14 +312,15 @@ def _unshare(libc, flags) -> str | None:
     return os.strerror(ctypes.get_errno())
 
 
-def _isolate(hide_paths, uid, staging):
+def _isolate(hide_paths, uid, staging, workdir=None):
     """Best effort: private mounts hiding ``hide_paths``, no network, another user.
 
     The report says what held; ``"refused"`` says why the kernel refused the namespaces.
     """
     report = {"network": "not isolated", "files": "not hidden", "user": "same user"}
+    report["temp"] = "shared"  # /tmp, /var/tmp, /dev/shm and System V IPC
     libc = _libc()
-    flags = _CLONE_NEWNS | _CLONE_NEWNET
+    flags = _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWIPC
     if os.geteuid() != 0:
         real_uid, real_gid = os.getuid(), os.getgid()
         refused = _unshare(libc, flags | _CLONE_NEWUSER)
@@ -314,6 +358,9 @@ def _isolate(hide_paths, uid, staging):
                     hidden += 1
             report["files"] = "hidden" if hidden == len(hide_paths) else "partly hidden"
             exposed = _expose(libc, _needed_paths(), staging)
+            keep = [*_needed_paths(), *([workdir] if workdir else [])]
+            if _private_temp(libc, keep):
+                report["temp"] = "private"
         else:
             exposed = False
     else:
@@ -348,6 +395,8 @@ def isolation_notice(report: dict) -> str | None:
         weak.append("the source notebook, the other submissions and the output are not hidden")
     if report.get("user") == "same user" and os.geteuid() == 0:
         weak.append("jobs run as root, the grader's own user")
+    if report.get("temp", "private") != "private":
+        weak.append("/tmp, /var/tmp, /dev/shm and shared memory are shared between jobs")
     if not weak:
         return None
     why = report.get("refused")
@@ -544,7 +593,7 @@ def _child(req, req_fd, out_fd):
     uid = req.get("uid") if os.geteuid() == 0 else None
     if uid:
         os.chown(workdir, uid, uid)
-    report = _isolate(spec.get("hide", []), uid, req["staging"])
+    report = _isolate(spec.get("hide", []), uid, req["staging"], workdir)
     own_user = bool(uid) and os.getuid() == uid
     # Die with the zygote (set after the change of user, which clears it).
     _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
