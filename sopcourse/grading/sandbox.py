@@ -19,6 +19,7 @@ import ctypes
 import json
 import math
 import os
+import queue
 import select
 import shutil
 import signal
@@ -305,6 +306,169 @@ def _needed_paths() -> list[str]:
     return sorted({os.path.realpath(p) for p in needed if os.path.exists(p)})
 
 
+# -- the allow-list sandbox (bubblewrap) ---------------------------------------------------
+
+SANDBOX_MODES = ("best-effort", "strict")
+_SYSTEM_PREFIXES = {"/", "/usr", "/usr/local", "/opt"}
+_ZYGOTE_TEMP_SIZE = str(1 << 30)  # the zygote's /tmp (the jobs' working folders), bytes
+
+
+class SandboxUnavailable(OSError):
+    """``mode="strict"`` and the allow-list sandbox (bubblewrap) cannot run here."""
+
+
+def _bwrap() -> str | None:
+    """bubblewrap's binary, looked up on PATH and in the system folders."""
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/bin", "/bin", "/usr/local/bin"])
+    return shutil.which("bwrap", path=path)
+
+
+def _link_chain(path: str) -> tuple[list[tuple[str, str]], str]:
+    """The symbolic links met on the way to ``path`` (link, target) and the real file."""
+    links, seen = [], set()
+    path = os.path.abspath(path)
+    while os.path.islink(path) and path not in seen:
+        seen.add(path)
+        target = os.readlink(path)
+        links.append((path, target))
+        path = os.path.normpath(os.path.join(os.path.dirname(path), target))
+    return links, os.path.realpath(path)
+
+
+def _mapped_library_dirs() -> list[str]:
+    """The folders of the shared libraries this Python has loaded (libc, libpython...)."""
+    dirs = set()
+    try:
+        with open("/proc/self/maps") as fh:
+            for line in fh:
+                parts = line.split(None, 5)
+                if len(parts) == 6 and parts[5].startswith("/"):
+                    name = parts[5].strip()
+                    if ".so" in os.path.basename(name) and os.path.isfile(name):
+                        dirs.add(os.path.dirname(os.path.realpath(name)))
+    except OSError:
+        pass
+    return sorted(dirs)
+
+
+def _zygote_sys_path(env: dict) -> list[str]:
+    """``sys.path`` of a Python started as the zygote is (clean environment, site on)."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys, json; print(json.dumps(sys.path))"],
+        env=env,
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    try:
+        return [p for p in json.loads(out.stdout.strip().splitlines()[-1]) if p]
+    except (ValueError, IndexError):
+        return list(sys.path)
+
+
+def allow_list(env: dict | None = None) -> dict:
+    """What a job may read under bubblewrap, all read-only: ``{"binds": [...], "links": {...}}``.
+
+    The Python installation (its prefixes, unless they are system folders such as /usr,
+    and then only the folders on ``sys.path``), the interpreter and the symbolic links on
+    its way, the folders of the shared libraries Python has loaded (libc's folder), the
+    dynamic loader's folders, ``/etc/ld.so.cache``, the course package and its
+    ``datasets/``. Nothing else of the host: no home folder, no other checkout, no /etc.
+    """
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    roots = {package, os.path.join(os.path.dirname(package), "datasets")}
+    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}:
+        if os.path.realpath(prefix) not in _SYSTEM_PREFIXES:
+            roots.add(prefix)
+    roots.update(_zygote_sys_path(env or {"PATH": "/usr/bin:/bin"}))
+    roots.update(_mapped_library_dirs())
+    roots.update(p for p in ("/lib64", "/usr/lib64", "/etc/ld.so.cache") if os.path.exists(p))
+    links: dict = {}
+    for top in ("/bin", "/lib", "/lib32", "/lib64", "/libx32", "/sbin"):
+        if os.path.islink(top):  # merged /usr: keep the top-level links
+            links[top] = os.readlink(top)
+    chain, real = _link_chain(sys.executable)
+    for link, target in chain:
+        links[link] = target
+    roots.add(real)
+    real_roots = set()
+    for r in roots:
+        if os.path.exists(r):
+            real_roots.add(os.path.realpath(r))
+    binds = sorted(
+        r for r in real_roots if not any(r.startswith(o.rstrip(os.sep) + os.sep) for o in real_roots)
+    )
+    return {"binds": binds, "links": {k: links[k] for k in sorted(links)}}
+
+
+def _ancestors(path: str) -> list[str]:
+    """``/a/b/c`` -> ``["/a", "/a/b", "/a/b/c"]``."""
+    parts = [p for p in path.split(os.sep) if p]
+    return [os.sep + os.sep.join(parts[:k]) for k in range(1, len(parts) + 1)]
+
+
+def _bwrap_args(allowed: dict, hide) -> list[str]:
+    args = ["--die-with-parent", "--new-session", "--unshare-net", "--unshare-ipc"]
+    args += ["--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+    args += ["--cap-add", "ALL"] if os.geteuid() == 0 else ["--unshare-user"]
+    binds = allowed["binds"]
+    # The folders on the way, readable by the job's user (bwrap would make them 0700).
+    ancestors = {os.path.dirname(p) for p in binds} | {os.path.dirname(k) for k in allowed["links"]}
+    for path in sorted({a for p in ancestors for a in _ancestors(p)}, key=len):
+        if not any(path == b or path.startswith(b + os.sep) for b in binds):
+            args += ["--perms", "0755", "--dir", path]
+    for path in binds:
+        args += ["--ro-bind", path, path]
+    for link, target in allowed["links"].items():
+        if link not in binds and not any(link.startswith(b + os.sep) for b in binds):
+            args += ["--symlink", target, link]
+    for path in hide:  # a hidden folder inside an allowed one stays hidden
+        if any(path == b or path.startswith(b + os.sep) for b in binds) and os.path.isdir(path):
+            args += ["--tmpfs", path]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    args += ["--size", _ZYGOTE_TEMP_SIZE, "--tmpfs", "/tmp", "--dir", "/var/tmp"]
+    args += ["--chdir", "/tmp"]
+    return args
+
+
+def _bwrap_version(binary: str) -> str:
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10)
+        return out.stdout.split()[-1]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def bubblewrap_command(hide=(), env=None) -> tuple[list[str] | None, str]:
+    """The bwrap command line that starts the zygote, or None and the reason it cannot.
+
+    The command is checked by starting Python in it once and finding the package (about
+    0.1 s).
+    """
+    binary = _bwrap()
+    if binary is None:
+        return None, "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+    try:
+        allowed = allow_list(env)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return None, f"the allow-list could not be made: {exc}"
+    cmd = [binary, *_bwrap_args(allowed, [os.path.realpath(h) for h in hide]), "--"]
+    check = "import importlib.util as u, sys; sys.exit(u.find_spec('sopcourse') is None)"
+    probe = [*cmd, sys.executable, "-c", check]
+    try:
+        out = subprocess.run(
+            probe, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"bubblewrap did not start: {exc}"
+    if out.returncode != 0:
+        why = (out.stderr.strip().splitlines() or [f"exit code {out.returncode}"])[-1]
+        return None, f"bubblewrap did not start: {why[:300]}"
+    return cmd, f"bubblewrap {_bwrap_version(binary)}"
+
+
 def _unshare(libc, flags) -> str | None:
     """``unshare(flags)``; None when it worked, else the reason in words."""
     if libc.unshare(flags) == 0:
@@ -319,6 +483,7 @@ def _isolate(hide_paths, uid, staging, workdir=None):
     """
     report = {"network": "not isolated", "files": "not hidden", "user": "same user"}
     report["temp"] = "shared"  # /tmp, /var/tmp, /dev/shm and System V IPC
+    report["processes"] = "visible"  # other processes in /proc (bwrap: its PID namespace)
     libc = _libc()
     flags = _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWIPC
     if os.geteuid() != 0:
@@ -361,6 +526,10 @@ def _isolate(hide_paths, uid, staging, workdir=None):
             keep = [*_needed_paths(), *([workdir] if workdir else [])]
             if _private_temp(libc, keep):
                 report["temp"] = "private"
+            # Other users' processes out of sight (the grader's command line may hold
+            # --seed): a proc of this mount namespace's own with hidepid=invisible.
+            if libc.mount(b"proc", b"/proc", b"proc", 0, b"hidepid=invisible") == 0:
+                report["processes"] = "other users' hidden"
         else:
             exposed = False
     else:
@@ -376,13 +545,19 @@ def _isolate(hide_paths, uid, staging, workdir=None):
 def isolation_notice(report: dict) -> str | None:
     """What a grading run must tell the instructor when the sandbox is weaker than full.
 
-    None when the network was isolated, the hidden folders hidden and the jobs ran as a
-    user of their own (or, for a grader that is not root, in a user namespace of its own).
+    None when the jobs ran in the allow-list sandbox (bubblewrap) or, where no
+    ``sandbox`` is named, when the network was isolated, the hidden folders hidden and the
+    jobs ran as a user of their own (or, for a grader that is not root, in a user namespace
+    of its own).
 
     Examples
     --------
     >>> isolation_notice({"network": "isolated", "files": "hidden", "user": "uid 7"}) is None
     True
+    >>> isolation_notice({"network": "isolated", "files": "hidden", "user": "uid 7",
+    ...     "sandbox": "namespaces", "bubblewrap": "bubblewrap is not installed"})
+    ... # doctest: +ELLIPSIS
+    'The allow-list sandbox could not run here: bubblewrap is not installed. Jobs ran...'
     >>> print(isolation_notice({"network": "not isolated", "files": "not hidden",
     ...     "user": "same user", "refused": "a mount namespace: Operation not permitted"}))
     ... # doctest: +ELLIPSIS
@@ -397,8 +572,18 @@ def isolation_notice(report: dict) -> str | None:
         weak.append("jobs run as root, the grader's own user")
     if report.get("temp", "private") != "private":
         weak.append("/tmp, /var/tmp, /dev/shm and shared memory are shared between jobs")
+    fallback = None
+    if report.get("sandbox") == "namespaces":  # bubblewrap was tried and could not run
+        fallback = (
+            "The allow-list sandbox could not run here: "
+            f"{report.get('bubblewrap', 'bubblewrap did not start')}. Jobs ran in the "
+            "namespace sandbox (--sandbox best-effort): the source, the submissions and the "
+            "output are hidden, but any other file this user can read is readable by a "
+            "submission (another checkout of the course, for one). Install bubblewrap, or "
+            "grade with --sandbox strict to refuse to run without it."
+        )
     if not weak:
-        return None
+        return fallback
     why = report.get("refused")
     cause = (
         f"the kernel refused {why} (a container without CAP_SYS_ADMIN, or user namespaces "
@@ -415,7 +600,7 @@ def isolation_notice(report: dict) -> str | None:
         "on Debian/Ubuntu, kernel.unprivileged_userns_clone=1 or the AppArmor setting "
         "kernel.apparmor_restrict_unprivileged_userns=0), or as root with CAP_SYS_ADMIN "
         "(docker run --cap-add SYS_ADMIN)."
-    )
+    ) + (f" {fallback}" if fallback else "")
 
 
 def _reachable_by_others(paths) -> bool:
@@ -576,19 +761,36 @@ def _child(req, req_fd, out_fd):
     import resource
 
     main_pid = os.getpid()
+    read, write = os.read, os.write  # bound before any student code runs
+    inbox = bytearray()
 
     def send(obj):
         if os.getpid() != main_pid:  # a copy made by os.fork() in student code
             os._exit(0)
-        data = (json.dumps(obj, allow_nan=True) + "\n").encode()
+        # The leading newline ends any partial line the student's code left on the pipe:
+        # it is judged (and ignored) on its own instead of spoiling this message.
+        data = ("\n" + json.dumps(obj, allow_nan=True) + "\n").encode()
         view = memoryview(data)
         while view:
-            view = view[os.write(out_fd, view) :]
+            view = view[write(out_fd, view) :]
+
+    def receive():
+        """The grading side's next request line: the spec, one step, or the end."""
+        while b"\n" not in inbox:
+            chunk = read(req_fd, 1 << 16)
+            if not chunk:  # the grading side has stopped listening
+                os._exit(1)
+            inbox.extend(chunk)
+        k = inbox.index(b"\n")
+        line = bytes(inbox[:k])
+        del inbox[: k + 1]
+        return json.loads(line)
 
     os.setsid()
     _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    with os.fdopen(req_fd, "rb") as fh:
-        spec = json.loads(fh.read().decode())
+    # The steps come one at a time, each with a fresh nonce that every message about it
+    # carries (see Sandbox._read): the spec holds only the nonce of the "ready" message.
+    spec = receive()
     workdir = req["workdir"]
     uid = req.get("uid") if os.geteuid() == 0 else None
     if uid:
@@ -638,7 +840,7 @@ def _child(req, req_fd, out_fd):
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     sys.stdout, sys.stderr = _CappedWriter(), _CappedWriter()
-    send({"e": "ready", "isolation": report})
+    send({"e": "ready", "n": spec.get("n"), "isolation": report})
 
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
@@ -681,8 +883,15 @@ def _child(req, req_fd, out_fd):
             frame = frame.f_back
 
     signal.signal(signal.SIGALRM, on_alarm)
-    for i, step in enumerate(spec["steps"]):
-        send({"e": "start", "i": i})
+    while True:
+        # One step at a time: the next one (and its nonce) is sent only once this step's
+        # "done" has arrived, so the student's code never holds a later step's nonce.
+        msg = receive()
+        nonce = msg.get("n")
+        if "step" not in msg:  # the end
+            break
+        i, step = msg["i"], msg["step"]
+        send({"e": "start", "i": i, "n": nonce})
         for attr, value in saved.items():
             getattr(shell, attr)[:] = value
         shell.events.callbacks = {k: list(v) for k, v in saved_events.items()}
@@ -706,9 +915,10 @@ def _child(req, req_fd, out_fd):
         # memory limits (a fork bomb makes every later cell fail) or tamper with later cells.
         if not _kill_descendants(own_user):
             err = err or "processes started by the cell could not be stopped"
-            send({"e": "done", "i": i, "error": err, "seconds": None})
+            send({"e": "done", "i": i, "n": nonce, "error": err, "seconds": None})
             os._exit(1)
-        send({"e": "done", "i": i, "error": err, "seconds": round(time.perf_counter() - t0, 3)})
+        seconds = round(time.perf_counter() - t0, 3)
+        send({"e": "done", "i": i, "n": nonce, "error": err, "seconds": seconds})
         for qid, names in (step.get("extract") or {}).items():
             values = {}
             for name in names:
@@ -726,10 +936,10 @@ def _child(req, req_fd, out_fd):
                     signal.setitimer(signal.ITIMER_REAL, 0)
                     extracting = False
             try:
-                send({"e": "answers", "q": qid, "values": values})
+                send({"e": "answers", "i": i, "n": nonce, "q": qid, "values": values})
             except (ValueError, TypeError):
-                send({"e": "answers", "q": qid, "values": {}})
-    send({"e": "end"})
+                send({"e": "answers", "i": i, "n": nonce, "q": qid, "values": {}})
+    send({"e": "end", "n": nonce})
     os._exit(0)
 
 
@@ -918,6 +1128,7 @@ class RunResult:
     isolation: dict = field(default_factory=dict)
     seconds: float = 0.0
     attempts: int = 1  # runs made (see ``grade.run_with_recovery``)
+    forged: int = 0  # lines ignored: malformed, or without the nonce of the step they claim
 
 
 class Sandbox:
@@ -933,9 +1144,18 @@ class Sandbox:
     own_user : bool
         Run each job as a user of its own when the grader is root (default). ``False``
         keeps the grader's user, as on a system without namespaces (for tests).
+    mode : {"best-effort", "strict"}
+        Which sandbox the zygote and its jobs run in. Both try bubblewrap first: an
+        allow-list view of the host (see :func:`allow_list`) in its own PID, network,
+        IPC and UTS namespaces. ``"best-effort"`` (default) falls back to the namespace
+        sandbox, which hides the course's folders in a view of the host, and says so in
+        :attr:`backend` and in every run's ``isolation``; ``"strict"`` raises
+        :class:`SandboxUnavailable` instead.
     """
 
-    def __init__(self, hide=(), limits=None, preload=None, own_user=True):
+    def __init__(self, hide=(), limits=None, preload=None, own_user=True, mode="best-effort"):
+        if mode not in SANDBOX_MODES:
+            raise ValueError(f"sandbox mode {mode!r} is not known; use one of {SANDBOX_MODES}")
         needed = [sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(__file__))]
         needed.append(tempfile.gettempdir())
         needed = [os.path.realpath(p) + os.sep for p in needed]
@@ -957,6 +1177,21 @@ class Sandbox:
             "PYTHONDONTWRITEBYTECODE": "1",
             "HOME": tempfile.gettempdir(),
         }
+        wrapper, why = bubblewrap_command(self.hide, env)
+        if wrapper is None and mode == "strict":
+            parent.close()
+            child.close()
+            raise SandboxUnavailable(
+                f"--sandbox strict: the allow-list sandbox cannot run here: {why}. Install "
+                "bubblewrap and allow user namespaces, or grade with --sandbox best-effort "
+                "(the namespace sandbox, which hides the course's folders only)."
+            )
+        if wrapper is not None:
+            env["HOME"] = "/tmp"
+            self.backend = {"sandbox": why, "view": "allow-list"}
+        else:
+            self.backend = {"sandbox": "namespaces", "view": "host minus hidden folders"}
+            self.backend["bubblewrap"] = why
         self._cwd = tempfile.mkdtemp(prefix="sopzygote-")
         code = (
             "import sys, json; from sopcourse.grading.sandbox import _zygote; "
@@ -964,6 +1199,7 @@ class Sandbox:
         )
         self.proc = subprocess.Popen(
             [
+                *(wrapper or []),
                 sys.executable,
                 "-c",
                 code,
@@ -1018,43 +1254,83 @@ class Sandbox:
         os.close(out_w)
         code = "\n".join(str(s.get("code", "")) for s in steps)
         data = [n for n, fn in (("company", "load_company"), ("demo", "demo_sales")) if fn in code]
-        payload = json.dumps(
-            {
-                "steps": steps,
-                "seed": seed,
-                "data": data,
-                "hide": self.hide,
-                "limits": vars(limits),
-            }
-        ).encode()
-        writer = threading.Thread(target=_write_all, args=(req_w, payload), daemon=True)
+        # A fresh nonce for the "ready" message, for each step and for the end. Only the
+        # spec goes now; _read hands the child each step once the one before is done.
+        nonces = [os.urandom(16).hex() for _ in range(len(steps) + 2)]
+        spec = {
+            "seed": seed,
+            "data": data,
+            "hide": self.hide,
+            "limits": vars(limits),
+            "n": nonces[0],
+        }
+        outbox: queue.SimpleQueue = queue.SimpleQueue()
+        outbox.put((json.dumps(spec) + "\n").encode())
+        writer = threading.Thread(target=_write_all, args=(req_w, outbox), daemon=True)
         writer.start()
         result = RunResult()
         t0 = time.monotonic()
         try:
-            self._read(out_r, result, t0, limits)
+            self._read(out_r, result, t0, limits, list(steps), nonces, outbox.put)
         finally:
+            outbox.put(None)  # the writer stops (or fails on the closed pipe after the kill)
             os.close(out_r)
             with self._lock:
                 self.sock.send(json.dumps({"op": "kill", "job": job}).encode())
                 self.sock.recv(16)
             writer.join(timeout=5)
         result.seconds = round(time.monotonic() - t0, 3)
+        if result.isolation:  # which sandbox ran: known here, not taken from the job
+            result.isolation.update(self.backend)
         if result.isolation and not self.isolation:
             self.isolation = result.isolation
         return result
 
-    def _read(self, fd, result: RunResult, t0: float, lim: Limits) -> None:
-        buf, total, last, current = b"", 0, time.monotonic(), None
+    def _read(self, fd, result: RunResult, t0, lim: Limits, steps, nonces, post) -> None:
+        """Parse the child's JSON lines and hand it each step once the one before is done.
+
+        ``nonces[0]`` is the "ready" message's, ``nonces[1 + i]`` step i's and
+        ``nonces[-1]`` the end's; ``post`` queues a request line for the child. A line
+        counts only with the nonce of the step it is about and only while that step is in
+        progress (from its "start" to the next step's): "start" and "done" of that step,
+        "answers" for the questions that step extracts (the last one wins: the extractor
+        runs after the cell's own code), "end" once the last step is done. Anything else
+        (malformed, a wrong or stale nonce, a question of another step, a second "ready")
+        is skipped and counted in ``result.forged``: the student's code, which may read
+        the current step's nonce, can at most spoil the step it runs in.
+        """
+        import hmac
+
+        def genuine(nonce, k):
+            return isinstance(nonce, str) and hmac.compare_digest(
+                nonce.encode("utf-8", "replace"), nonces[k].encode()
+            )
+
+        def hand(k):  # the child gets step k, or the end after the last step
+            if k < n:
+                msg = {"i": k, "n": nonces[1 + k], "step": steps[k]}
+            else:
+                msg = {"end": True, "n": nonces[-1]}
+            post((json.dumps(msg) + "\n").encode())
+
+        n = len(steps)
+        extracts = [{str(q) for q in (s.get("extract") or {})} for s in steps]
+        buf, total, last = b"", 0, time.monotonic()
+        current = None  # the step whose cell runs: from its "start" to its first "done"
+        step = -1  # the step in progress: from its "start" to the next step's (or the end)
+        sent = -1  # the last step handed to the child (n: the end)
         while True:
             now = time.monotonic()
+            here = step if step >= 0 else None
             deadline = min(last + lim.cell_seconds + 3, t0 + lim.notebook_seconds + 3)
-            if current is None and not result.cells:
+            if step < 0:
                 deadline = max(deadline, last + 30)  # start-up
             if now >= deadline:
                 late = "notebook" if now >= t0 + lim.notebook_seconds else "cell"
                 result.reason = f"stopped: the {late} ran past its time limit"
-                result.failed_step = current
+                if current is None and here is not None:  # e.g. the next step was stolen
+                    result.reason += " (the run stalled after the cell's code)"
+                result.failed_step = here
                 return
             ready, _, _ = select.select([fd], [], [], deadline - now)
             if not ready:
@@ -1062,60 +1338,90 @@ class Sandbox:
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 if not result.finished and not result.reason:
-                    result.failed_step = current
+                    result.failed_step = here
                     result.reason = "the process ended early (crash, os._exit or memory)"
                 return
             total += len(chunk)
             if total > MAX_STREAM_BYTES:
-                result.failed_step, result.reason = current, "too much data sent back"
+                result.failed_step, result.reason = here, "too much data sent back"
                 return
             buf += chunk
             *lines, buf = buf.split(b"\n")
             if len(buf) > MAX_ANSWER_BYTES * 4:
-                result.failed_step, result.reason = current, "an answer is too large"
+                result.failed_step, result.reason = here, "an answer is too large"
                 return
             for line in lines:
-                last = time.monotonic()
+                if not line.strip():
+                    continue  # the child starts every message on a line of its own
                 try:
                     ev = json.loads(line)
                 except (ValueError, RecursionError):
-                    continue
+                    ev = None
                 if not isinstance(ev, dict):
+                    result.forged += 1
                     continue
-                kind = ev.get("e")
-                if kind == "ready" and not result.isolation:
+                kind, i, nonce = ev.get("e"), ev.get("i"), ev.get("n")
+                # About the step in progress, with its nonce:
+                ok = type(i) is int and 0 <= step == i and genuine(nonce, 1 + step)
+                if kind == "fatal" and step < 0:  # from the zygote: before any cell ran
+                    result.reason = f"the sandbox failed to start: {str(ev.get('error'))[:300]}"
+                elif kind == "ready" and sent < 0 and genuine(nonce, 0):
                     iso = ev.get("isolation")
                     result.isolation = iso if isinstance(iso, dict) else {}
-                elif kind == "start" and isinstance(ev.get("i"), int):
-                    current = ev["i"]
-                elif kind == "done" and isinstance(ev.get("i"), int):
+                    sent = 0
+                    hand(0)
+                elif (
+                    kind == "start"
+                    and type(i) is int
+                    and step < i == sent < n  # handed over and not started yet
+                    and genuine(nonce, 1 + i)
+                ):
+                    step = current = i
+                elif kind == "done" and ok:
                     err = ev.get("error")
-                    result.cells[ev["i"]] = {
+                    result.cells[i] = {
                         "error": str(err)[:400] if err else None,
                         "seconds": ev.get("seconds")
                         if isinstance(ev.get("seconds"), float | int)
                         else None,
                     }
                     current = None
-                elif kind == "answers" and isinstance(ev.get("values"), dict):
+                    if sent == i:  # the first "done" of this step: hand over the next one
+                        sent = i + 1
+                        hand(sent)
+                elif (
+                    kind == "answers"
+                    and ok
+                    and isinstance(ev.get("q"), str)
+                    and ev["q"] in extracts[i]
+                    and isinstance(ev.get("values"), dict)
+                ):
                     if len(line) <= MAX_ANSWER_BYTES:
-                        result.answers[str(ev.get("q"))] = ev["values"]
+                        result.answers[ev["q"]] = ev["values"]
                     else:
-                        result.answers[str(ev.get("q"))] = {
-                            n: {"error": "the answer is too large"} for n in ev["values"]
+                        result.answers[ev["q"]] = {
+                            name: {"error": "the answer is too large"} for name in ev["values"]
                         }
-                elif kind == "fatal":
-                    result.reason = f"the sandbox failed to start: {str(ev.get('error'))[:300]}"
-                elif kind == "end":
+                elif kind == "end" and sent == n and genuine(nonce, -1):
                     result.finished = True
                     return
+                else:
+                    result.forged += 1
+                    continue
+                last = time.monotonic()
 
 
-def _write_all(fd, data):
+def _write_all(fd, source):
+    """Write each request line ``source`` (a queue) yields, until None; then close ``fd``.
+
+    A thread of its own, so a child that stops reading (the student's code stole a
+    step, or it hangs) never blocks the grading side: after the kill the write fails.
+    """
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        while (data := source.get()) is not None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
     except OSError:
         pass
     finally:
