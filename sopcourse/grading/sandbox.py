@@ -398,7 +398,9 @@ def allow_list(env: dict | None = None) -> dict:
         if os.path.exists(r):
             real_roots.add(os.path.realpath(r))
     binds = sorted(
-        r for r in real_roots if not any(r.startswith(o.rstrip(os.sep) + os.sep) for o in real_roots)
+        r
+        for r in real_roots
+        if not any(r.startswith(o.rstrip(os.sep) + os.sep) for o in real_roots)
     )
     return {"binds": binds, "links": {k: links[k] for k in sorted(links)}}
 
