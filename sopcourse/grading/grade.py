@@ -32,7 +32,14 @@ from pathlib import Path
 
 from .judge import judge_answer, run_hidden, run_public
 from .sandbox import Sandbox, from_plain, isolation_notice
-from .source import Assignment, parse_assignment, read_json_notebook, replace_solution
+from .source import (
+    TEXT_PLACEHOLDER,
+    Assignment,
+    parse_assignment,
+    read_json_notebook,
+    replace_solution,
+    student_edition,
+)
 
 GRADER_VERSION = "1"
 
@@ -108,7 +115,9 @@ def build_steps(assignment: Assignment, submission=None):
     ``submission=None`` builds the solution run. Answer cells come from the submission
     (matched by cell id, then content, then position); every other cell comes from the
     source; cells the student added run after the cell they follow. Tags and metadata
-    of the submission are ignored.
+    of the submission are ignored. Free-text answers are matched by
+    :func:`_text_answers` (cell id, then position between the question's own
+    neighbours), which reports what it could not decide instead of guessing.
     """
     roles, cells = assignment.roles, assignment.nb.cells
     questions = assignment.questions
@@ -139,8 +148,11 @@ def build_steps(assignment: Assignment, submission=None):
                 continue
             if ctype == "code":
                 code_pos += 1
-            idx = ids.get(c.get("id"))
+            idx = ids.get(_cell_id(c))
             role, qid = roles[idx] if idx is not None else (None, None)
+            if role == "answer" and questions[qid].kind == "text":
+                anchor = idx  # its text is taken by _text_answers; it is never run
+                continue
             if idx is not None and role == "answer" and qid not in answers:
                 if cells[idx].cell_type == ctype:
                     answers[qid], anchor = src, idx
@@ -149,18 +161,7 @@ def build_steps(assignment: Assignment, submission=None):
                 n = _norm(src)
                 if n in md_fixed:
                     anchor = md_fixed[n]
-                    continue
-                nxt = next(
-                    (
-                        q.qid
-                        for q in questions.values()
-                        if q.kind == "text" and q.qid not in answers and q.answer_cell > anchor
-                    ),
-                    None,
-                )
-                if nxt is not None:  # a text answer whose cell id was lost (copied cell)
-                    answers[nxt], anchor = src, questions[nxt].answer_cell
-                continue
+                continue  # free-text answers are matched below, by _text_answers
             if ctype != "code":
                 continue
             if idx is not None and role in ("plain", "check", "hidden"):
@@ -189,8 +190,19 @@ def build_steps(assignment: Assignment, submission=None):
                 answers[match], anchor = src, questions[match].answer_cell
                 continue
             extras.setdefault(anchor, []).append(src)
+        answers.update(_text_answers(assignment, submission.cells, notes))
+        as_markdown = {
+            ids.get(_cell_id(c)): j + 1
+            for j, c in enumerate(submission.cells)
+            if c.get("cell_type") == "markdown"
+        }
         for q in questions.values():
             if q.qid not in answers:
+                if q.kind == "code" and q.answer_cell in as_markdown:
+                    notes.append(
+                        f"{q.qid}: its answer cell is a markdown cell in the submission "
+                        f"(cell {as_markdown[q.answer_cell]}), so it was not run"
+                    )
                 notes.append(f"{q.qid}: the answer cell is missing from the submission")
     steps: list = [{"code": c, "extract": None} for c in extras.get(-1, [])]
     owner: dict = {}
@@ -222,6 +234,218 @@ def build_steps(assignment: Assignment, submission=None):
             qid: cells[q.answer_cell].source for qid, q in questions.items() if q.kind == "text"
         }
     return steps, {"notes": notes, "owner": owner, "text": text}
+
+
+def _cell_id(cell):
+    """A submission cell's id, or None when it is missing or not a string."""
+    cid = cell.get("id")
+    return cid if isinstance(cid, str) else None
+
+
+def _cell_text(cell) -> str:
+    src = cell.get("source", "")
+    if isinstance(src, list):
+        src = "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
+def _cells_label(positions) -> str:
+    nums = [str(j + 1) for j in positions]
+    return f"cell {nums[0]}" if len(nums) == 1 else "cells " + ", ".join(nums)
+
+
+def _text_answers(assignment: Assignment, sub_cells, notes: list) -> dict:
+    """Each free-text question's answer in a submission; what cannot be decided is reported.
+
+    A submission cell is *located* when it is a cell the student was given: by its cell
+    id (whatever its type), or, without a known id, by text equal to exactly one cell of
+    the student edition (or of the source, for cells that are not answers). A located
+    cell is never taken as the answer of another question. For each text question:
+
+    1. **Its own cell**: the submission cell(s) located as its answer cell. If exactly one
+       of them is answered (differs from the student edition's text), it is the answer.
+    2. **By position**, when its own cell is gone (e.g. a copied cell with a new id): the
+       candidates are the markdown cells that lie strictly between its *neighbours* (the
+       nearest source cells before and after its answer cell that are located exactly
+       once in the submission; the notebook's start and end otherwise), are not located
+       (so neither a copy of a given cell nor a cell of another question) and are not
+       empty. A candidate that carries another text question's prompt line (the first
+       line of that question's cell, e.g. ``**Q16 (5 points, written).** ...``) and not
+       this one's is not a candidate. One candidate is the answer. Of several, the one
+       that alone still carries this question's prompt line is the answer.
+    3. **Its own cell left as given** (the placeholder unanswered) and markdown cells
+       added between its neighbours: they are taken (the student answered below the
+       question) and a note says so.
+    4. **Moved**: nothing found by 1-3, and exactly one markdown cell that is neither
+       located nor taken carries its prompt line, elsewhere in the notebook: it is the
+       answer, and a note says where it was found.
+
+    Anything else is **ambiguous**: several candidates and no prompt line to tell them
+    apart, several cells with the answer cell's id, neighbours in another order in the
+    submission, or a cell that lies between the neighbours of two questions. Then no
+    cell is chosen over another: the answer is a flagged text that names the cells and
+    shows each in full, and ``notes`` says to grade it by hand. Showing every candidate
+    is what both sides need: the instructor grades the real answer (or an answer split
+    over two cells) from ``rubric.csv`` without opening the notebook, and no text the
+    student wrote near the question is silently dropped; the flag at its top keeps it
+    from passing for one clean answer. Markdown cells between the neighbours that were
+    not taken next to a decided answer are named in ``notes`` (a note the student added
+    is never part of the answer). Returns qid -> text for the questions with an answer;
+    a question without one gets the usual "missing" note from :func:`build_steps`.
+    """
+    cells, roles, questions = assignment.nb.cells, assignment.roles, assignment.questions
+    text_qs = [q for q in questions.values() if q.kind == "text"]
+    if not text_qs:
+        return {}
+    edition = student_edition(assignment).cells
+    kept = [i for i, (role, _) in enumerate(roles) if role != "hidden"]
+    ids = {c.get("id"): i for i, c in enumerate(cells) if c.get("id")}
+    given: dict = {}  # (cell type, normalised text) -> the source cells given with that text
+    for i, cell in zip(kept, edition, strict=True):
+        forms = {cell.source} if roles[i][0] == "answer" else {cell.source, cells[i].source}
+        for s in forms:
+            if _norm(s):
+                given.setdefault((cell.cell_type, _norm(s)), set()).add(i)
+    template = {q.qid: _norm(edition[kept.index(q.answer_cell)].source) for q in text_qs}
+    first_lines = {}
+    for q in text_qs:
+        lines = [x.strip() for x in template[q.qid].splitlines() if x.strip()]
+        first_lines[q.qid] = next((x for x in lines if TEXT_PLACEHOLDER not in x), None)
+    shared = [p for p in first_lines.values() if p and list(first_lines.values()).count(p) > 1]
+    prompt = {qid: (p if p not in shared else None) for qid, p in first_lines.items()}
+
+    texts = [_cell_text(c) for c in sub_cells]
+    types = [c.get("cell_type") for c in sub_cells]
+    located: list = [None] * len(sub_cells)
+    copied = [False] * len(sub_cells)
+    where: dict = {}  # source index -> submission positions located as that cell
+    for j, c in enumerate(sub_cells):
+        same = given.get((types[j], _norm(texts[j])), set())
+        copied[j] = bool(same)
+        i = ids.get(_cell_id(c))
+        if i is None and len(same) == 1:
+            (i,) = same
+        if i is not None:
+            located[j] = i
+            where.setdefault(i, []).append(j)
+
+    def carries(j, qid):
+        return prompt[qid] is not None and prompt[qid] in _norm(texts[j])
+
+    def neighbour(positions):
+        return next((where[i][0] for i in positions if len(where.get(i, ())) == 1), None)
+
+    decided: dict = {}  # qid -> [positions taken, why ambiguous or None, by position]
+    for q in text_qs:
+        a, qid = q.answer_cell, q.qid
+        lo = neighbour(range(a - 1, -1, -1))
+        hi = neighbour(range(a + 1, len(cells)))
+        lo, hi = -1 if lo is None else lo, len(sub_cells) if hi is None else hi
+        disorder = lo > hi
+        lo, hi = min(lo, hi), max(lo, hi)
+        others = [r.qid for r in text_qs if r is not q]
+        cands = [
+            j
+            for j in range(lo + 1, hi)
+            if types[j] == "markdown"
+            and located[j] is None
+            and not copied[j]
+            and _norm(texts[j])
+            and (carries(j, qid) or not any(carries(j, r) for r in others))
+        ]
+        own = where.get(a, [])
+        answered = [j for j in own if _norm(texts[j]) != template[qid]]
+        why, unused = None, []
+        if len(answered) == 1:
+            take, positional, unused = answered, False, cands
+        elif answered:
+            take, positional = answered, False
+            why = f"{len(answered)} cells carry its answer cell's id"
+        elif own and cands:
+            take, positional = cands, True
+            notes.append(
+                f"{qid}: its answer cell was left as given; the markdown "
+                f"{_cells_label(cands)} added between its neighbours "
+                f"{'was' if len(cands) == 1 else 'were'} taken as its answer"
+            )
+            if len(cands) > 1:
+                why = f"{len(cands)} markdown cells were added between its neighbours"
+        elif own:
+            take, positional = own[:1], False  # unanswered: the text as given
+        elif len(cands) <= 1:
+            take, positional = cands, True
+        else:
+            signed = [j for j in cands if carries(j, qid)]
+            if len(signed) == 1:
+                take, positional = signed, True
+                unused = [j for j in cands if j not in signed]
+            else:
+                take, positional = cands, True
+                why = f"{len(cands)} markdown cells between its neighbours could be its answer"
+        if disorder and positional and take and why is None:
+            why = "its neighbours are in another order in the submission"
+        decided[qid] = [take, why, positional, unused]
+    for qid, entry in decided.items():
+        take, why, positional, unused = entry
+        if positional and why is None:
+            shared_with = [
+                r
+                for r, other in decided.items()
+                if r != qid and other[2] and set(take) & set(other[0])
+            ]
+            if shared_with:
+                entry[1] = f"it lies between the neighbours of {', '.join(shared_with)} too"
+    taken = {j for entry in decided.values() for j in entry[0]}
+    for q in text_qs:
+        entry = decided[q.qid]
+        if entry[0]:
+            continue
+        away = [
+            j
+            for j in range(len(sub_cells))
+            if types[j] == "markdown"
+            and located[j] is None
+            and not copied[j]
+            and j not in taken
+            and carries(j, q.qid)
+        ]
+        if len(away) == 1:
+            entry[0] = away
+            taken.update(away)
+            notes.append(
+                f"{q.qid}: its answer was found at cell {away[0] + 1}, away from its place, "
+                "by its question line"
+            )
+    out = {}
+    for q in text_qs:
+        qid = q.qid
+        take, why, _, unused = decided[qid]
+        if not take:
+            continue
+        for j in take:
+            if types[j] != "markdown":
+                notes.append(
+                    f"{qid}: its answer cell is a {types[j]} cell in the submission "
+                    f"(cell {j + 1}); its text was taken as the answer"
+                )
+        if why is None and len(take) == 1:
+            out[qid] = texts[take[0]]
+        else:
+            why = why or f"{len(take)} cells make up its answer"
+            notes.append(
+                f"{qid}: {why} ({_cells_label(take)} of the submission); none was chosen "
+                "over another: each is shown in its rubric answer, grade it by hand"
+            )
+            out[qid] = "\n\n".join(
+                [f"[grader: {why}; each is shown below, grade it by hand]"]
+                + [f"--- cell {j + 1} of the submission ---\n{texts[j]}" for j in take]
+            )
+        if unused:
+            notes.append(
+                f"{qid}: the markdown {_cells_label(unused)} between its neighbours "
+                f"{'was' if len(unused) == 1 else 'were'} not taken as part of its answer"
+            )
+    return out
 
 
 def run_with_recovery(sandbox: Sandbox, steps, seed, owner, attempts=3):
@@ -494,6 +718,7 @@ def write_tables(assignment: Assignment, out: Path, records=None) -> None:
                         q.get("answer_text", ""),
                         q.get("points", "") if manual else "",
                         q.get("comment", ""),
+                        " | ".join(n for n in rec.get("notes", []) if n.startswith(f"{qid}: ")),
                     ]
                 )
     atomic_write(out / "gradebook.csv", _csv(rows, ["student", *qids, "total", "max", "status"]))
@@ -501,7 +726,17 @@ def write_tables(assignment: Assignment, out: Path, records=None) -> None:
     atomic_write(
         out / "rubric.csv",
         _csv(
-            rubric, ["student", "question", "max_points", "rubric", "answer", "points", "comment"]
+            rubric,
+            [
+                "student",
+                "question",
+                "max_points",
+                "rubric",
+                "answer",
+                "points",
+                "comment",
+                "grader_notes",
+            ],
         ),
     )
 
