@@ -13,7 +13,7 @@ def _friendly(handler):
     def run(args) -> int:
         try:
             return handler(args)
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # SandboxUnavailable is an OSError
             print(f"sopcourse {args.command}: {exc}", file=sys.stderr)
             return 2
 
@@ -60,6 +60,7 @@ def _grade(args) -> int:
         regrade=regrade,
         shard=parse_shard(args.shard) if args.shard else None,
         limits=_limits(args),
+        sandbox_mode=args.sandbox,
     )
     print(f"{len(records)} submissions in {Path(args.out) / 'gradebook.csv'}")
     return 0
@@ -143,6 +144,13 @@ def register_cli(subparsers) -> None:
     p.add_argument("--regrade", action="append", metavar="STUDENT", help="grade STUDENT again")
     p.add_argument("--regrade-all", action="store_true", help="grade everyone again")
     p.add_argument("--shard", help="grade shard K of N, e.g. 3/8")
+    p.add_argument(
+        "--sandbox",
+        choices=["best-effort", "strict"],
+        default="best-effort",
+        help="strict: refuse to grade without the allow-list sandbox (bubblewrap); "
+        "best-effort (default): fall back to the namespace sandbox and say so",
+    )
     _limit_args(p)
     p.set_defaults(func=_grade)
 

@@ -208,6 +208,10 @@ def build_steps(assignment: Assignment, submission=None):
     owner: dict = {}
     for i, (c, (role, qid)) in enumerate(zip(cells, roles, strict=True)):
         if c.cell_type != "code" or role in ("hidden", "check"):
+            # Code the student added after a markdown, check or hidden cell still runs,
+            # in its place (the cell itself does not run in the student's process).
+            for extra in extras.get(i, []):
+                steps.append({"code": extra, "extract": None})
             continue
         if role == "answer":
             q = questions[qid]
@@ -650,6 +654,7 @@ def grade_one(assignment, sandbox, student, path, expected, seed, source_sha) ->
         record["isolation"] = result.isolation
         record["run_seconds"] = result.seconds
         record["attempts"] = result.attempts
+        record["forged_lines"] = result.forged  # lines on the answer channel rejected
         record["steps"] = len(steps)
         record["cell_errors"] = {
             str(k + 1): v["error"] for k, v in result.cells.items() if v["error"]
@@ -866,6 +871,7 @@ def grade_folder(
     progress=sys.stderr,
     stop_after=None,
     sandbox=None,
+    sandbox_mode="best-effort",
 ) -> dict:
     """Grade every submission in ``submissions`` against ``source``; write outputs to ``out``.
 
@@ -890,6 +896,10 @@ def grade_folder(
     sandbox : Sandbox, optional
         A running sandbox to use (its hidden folders must cover ``source``'s folder,
         ``submissions`` and ``out``); by default one is started for this run.
+    sandbox_mode : {"best-effort", "strict"}
+        For the sandbox started here: ``"strict"`` raises
+        :class:`~sopcourse.grading.sandbox.SandboxUnavailable` where the allow-list
+        sandbox (bubblewrap) cannot run; ``"best-effort"`` falls back and says so.
 
     Returns
     -------
@@ -933,7 +943,11 @@ def grade_folder(
     t0 = time.time()
     done = 0
     if todo:
-        with contextlib.nullcontext(sandbox) if sandbox else Sandbox(hide, limits) as sandbox:
+        with (
+            contextlib.nullcontext(sandbox)
+            if sandbox
+            else Sandbox(hide, limits, mode=sandbox_mode) as sandbox
+        ):
             expected = expected_answers(assignment, sandbox, seed)
             notice = isolation_notice(sandbox.isolation)
             if notice and progress is not None:

@@ -243,3 +243,19 @@ def test_rubric_csv_holds_the_real_answer_and_reports_the_ambiguous_one(tmp_path
     assert "most margin" in rows["split"]["answer"]
     assert "grade it by hand" in rows["split"]["grader_notes"]
     assert rows["split"]["points"] == ""
+
+
+def test_code_added_after_a_markdown_cell_still_runs():
+    """A helper cell the student inserts below a markdown cell was dropped without a note."""
+    import nbformat
+
+    from sopcourse.grading.grade import build_steps
+    from sopcourse.grading.source import parse_assignment
+
+    from .helpers import DEMO, correct
+
+    nb = correct()
+    md = next(i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and i > 0)
+    nb.cells.insert(md + 1, nbformat.v4.new_code_cell("helper_added_by_student = 1"))
+    steps, _ = build_steps(parse_assignment(DEMO), nb)
+    assert any(s["code"] == "helper_added_by_student = 1" for s in steps)
