@@ -177,3 +177,15 @@ def test_strict_refuses_without_bubblewrap_and_best_effort_says_what_ran(monkeyp
     assert "bubblewrap is not installed" in result.isolation["bubblewrap"]
     notice = isolation_notice(result.isolation)
     assert notice and "--sandbox strict" in notice and "another checkout" in notice, notice
+
+
+def test_sopcourse_grade_sandbox_strict_refuses_in_words(tmp_path, monkeypatch, capsys):
+    from sopcourse.cli import main
+
+    monkeypatch.setattr(sandbox_module, "_bwrap", lambda: None)
+    write(with_answer("q1-answer", "total_units = 0"), tmp_path / "subs" / "ann.ipynb")
+    args = ["grade", str(DEMO), str(tmp_path / "subs"), "-o", str(tmp_path / "out")]
+    assert main([*args, "--sandbox", "strict"]) == 2
+    err = capsys.readouterr().err
+    assert "--sandbox strict" in err and "bubblewrap is not installed" in err, err
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
