@@ -415,11 +415,16 @@ def _bwrap_args(allowed: dict, hide) -> list[str]:
     args = ["--die-with-parent", "--new-session", "--unshare-net", "--unshare-ipc"]
     args += ["--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--cap-add", "ALL"] if os.geteuid() == 0 else ["--unshare-user"]
+    # The temp folders first: Python or the course may live under /tmp (a CI checkout),
+    # and its binds must go on top of the tmpfs, not under it.
+    args += ["--size", _ZYGOTE_TEMP_SIZE, "--tmpfs", "/tmp", "--dir", "/var/tmp"]
     binds = allowed["binds"]
     # The folders on the way, readable by the job's user (bwrap would make them 0700).
     ancestors = {os.path.dirname(p) for p in binds} | {os.path.dirname(k) for k in allowed["links"]}
     for path in sorted({a for p in ancestors for a in _ancestors(p)}, key=len):
-        if not any(path == b or path.startswith(b + os.sep) for b in binds):
+        if path not in ("/tmp", "/var/tmp") and not any(
+            path == b or path.startswith(b + os.sep) for b in binds
+        ):
             args += ["--perms", "0755", "--dir", path]
     for path in binds:
         args += ["--ro-bind", path, path]
@@ -430,7 +435,6 @@ def _bwrap_args(allowed: dict, hide) -> list[str]:
         if any(path == b or path.startswith(b + os.sep) for b in binds) and os.path.isdir(path):
             args += ["--tmpfs", path]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--size", _ZYGOTE_TEMP_SIZE, "--tmpfs", "/tmp", "--dir", "/var/tmp"]
     args += ["--chdir", "/tmp"]
     return args
 
