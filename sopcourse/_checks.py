@@ -55,3 +55,250 @@ def reject_infinite(values, label: str) -> None:
             f"{label} has {count} infinite value(s) (a division by zero upstream?): "
             "fix or drop them."
         )
+
+
+# --------------------------------------------------------------------------- numbers
+# One wording everywhere: what is wrong, the value received, how to fix it.
+# Argument order is always (value, name).
+
+
+def _finish(message: str, hint: str) -> str:
+    return f"{message} {hint}".rstrip() if hint else message
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str | bytes)
+
+
+def _bound_text(name: str, low, high, low_open: bool, high_open: bool) -> str:
+    if low is not None and high is not None:
+        left = "<" if low_open else "<="
+        right = "<" if high_open else "<="
+        return f"between {low} and {high} ({low} {left} {name} {right} {high})"
+    if low is not None:
+        if low == 0:
+            return "greater than zero" if low_open else "zero or more"
+        return f"greater than {low}" if low_open else f"{low} or more"
+    if high_open:
+        return f"less than {high}"
+    return f"{high} or less"
+
+
+def check_number(
+    value,
+    name: str,
+    *,
+    low=None,
+    high=None,
+    low_open: bool = False,
+    high_open: bool = False,
+    hint: str = "",
+) -> float:
+    """``value`` as a float, or a ``ValueError`` that says what is wrong with it.
+
+    Refuses what is not a number (text, ``None``, ``True``), NaN, infinities and values
+    outside ``[low, high]`` (``low_open`` / ``high_open`` make that end strict). ``hint``
+    is added to every message: say there how to fix it (units, typical values).
+
+    >>> check_number(3, "lead_time", low=0)
+    3.0
+    >>> check_number(-1, "lead_time", low=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lead_time must be zero or more; got -1.0.
+    >>> check_number(0, "alpha", low=0, high=1, low_open=True, hint="Typical values: 0.1-0.3.")
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha must be between 0 and 1 (0 < alpha <= 1); got 0.0. Typical values: 0.1-0.3.
+    >>> check_number("12", "price")
+    Traceback (most recent call last):
+    ...
+    ValueError: price must be a number; got '12' (str). Convert it with float() or pd.to_numeric.
+    >>> check_number(float("inf"), "price")
+    Traceback (most recent call last):
+    ...
+    ValueError: price must be a finite number; got inf (infinite: a division by zero upstream?).
+    """
+    if _is_text(value) or isinstance(value, bool | np.bool_) or value is None:
+        x = None
+    else:
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            x = None
+    if x is None:
+        raise ValueError(
+            _finish(
+                f"{name} must be a number; got {value!r} ({type(value).__name__}). "
+                "Convert it with float() or pd.to_numeric.",
+                hint,
+            )
+        )
+    if np.isnan(x):
+        raise ValueError(
+            _finish(f"{name} must be a finite number; got nan (a missing value: fill it).", hint)
+        )
+    if np.isinf(x):
+        raise ValueError(
+            _finish(
+                f"{name} must be a finite number; got {x} (infinite: a division by zero upstream?).",
+                hint,
+            )
+        )
+    too_low = low is not None and (x <= low if low_open else x < low)
+    too_high = high is not None and (x >= high if high_open else x > high)
+    if too_low or too_high:
+        need = _bound_text(name, low, high, low_open, high_open)
+        raise ValueError(_finish(f"{name} must be {need}; got {x!r}.", hint))
+    return x
+
+
+def check_whole_number(value, name: str, *, low: int = 1, hint: str = "") -> int:
+    """``value`` as an int, or a ``ValueError``: refuses ``True``/``False``, floats (even
+    ``3.0``: a count of periods or units written as a float is usually a slip) and values
+    below ``low``.
+
+    >>> check_whole_number(12, "season_length")
+    12
+    >>> check_whole_number(2.0, "horizon", hint="Forecast at least one period ahead.")
+    Traceback (most recent call last):
+    ...
+    ValueError: horizon must be a whole number (an integer) >= 1; got 2.0. Forecast at least one period ahead.
+    >>> check_whole_number(-1, "lead_time", low=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lead_time must be a whole number (an integer) >= 0; got -1.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < low:
+        raise ValueError(
+            _finish(f"{name} must be a whole number (an integer) >= {low}; got {value!r}.", hint)
+        )
+    return int(value)
+
+
+def check_fraction(value, name: str, *, low: float = -1.0, hint: str = "") -> float:
+    """A relative change as a float (0.1 = +10 %, -0.2 = -20 %), at least ``low``
+    (-1, that is -100 %, unless told otherwise).
+
+    >>> check_fraction(0.1, "demand_change")
+    0.1
+    >>> check_fraction(-1.5, "demand_change")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand_change must be -1.0 or more; got -1.5. It is a fraction: 0.1 = +10 %, -0.2 = -20 %.
+    """
+    words = "It is a fraction: 0.1 = +10 %, -0.2 = -20 %."
+    return check_number(value, name, low=low, hint=_finish(words, hint))
+
+
+def _where_first(values, mask: np.ndarray) -> str:
+    """Where the first flagged value sits: its index label for a Series, else its position."""
+    first = int(np.flatnonzero(mask)[0])
+    if isinstance(values, pd.Series):
+        return f"first at index {values.index[first]!r}"
+    return f"first at position {first}"
+
+
+def _first_non_number(values):
+    """The first item of ``values`` that is not a number (text counts as not a number)."""
+    for item in np.asarray(values, dtype=object).ravel():
+        if _is_text(item):
+            return item
+        try:
+            float(item)
+        except (TypeError, ValueError):
+            return item
+    return None
+
+
+def _as_float_array(values, name: str, hint: str) -> np.ndarray:
+    if isinstance(values, pd.Series | pd.Index | pd.DataFrame):
+        numeric = all(
+            pd.api.types.is_numeric_dtype(d)
+            for d in (values.dtypes if isinstance(values, pd.DataFrame) else [values.dtype])
+        )
+    else:
+        numeric = np.asarray(values).dtype.kind in "biuf"
+    bad = None if numeric else _first_non_number(values)
+    if bad is None:
+        try:
+            return np.asarray(values, dtype=float).ravel()
+        except (TypeError, ValueError):
+            bad = _first_non_number(values)
+    raise ValueError(
+        _finish(
+            f"{name} must be numbers; got {bad!r} ({type(bad).__name__}). "
+            "Convert it with pd.to_numeric first.",
+            hint,
+        )
+    )
+
+
+def check_numbers(
+    values, name: str, *, low=None, allow_empty: bool = False, hint: str = ""
+) -> np.ndarray:
+    """``values`` as a 1-D float array, or a ``ValueError`` that says what is wrong.
+
+    Refuses what is not numbers (text included), an empty input (unless
+    ``allow_empty``), NaN (with the count and the ``.fillna(0)`` hint), infinities and
+    values below ``low`` (``low=0``: no negative quantities). Where a value is wrong, the
+    message names the first one: its index label for a Series, else its position.
+
+    >>> check_numbers([3, 0, 5], "demand", low=0)
+    array([3., 0., 5.])
+    >>> check_numbers(pd.Series([3.0, None, None], index=["jan", "feb", "mar"]), "demand")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand has NaN in 2 of 3 value(s) (first at index 'feb'): fill the gaps (e.g. .fillna(0) for periods without demand) or drop them.
+    >>> check_numbers([3, -2], "demand", low=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: demand has 1 negative value(s) (first at position 1: -2.0); they must be zero or more (record returns separately).
+    >>> check_numbers([1, "n/a"], "demand")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand must be numbers; got 'n/a' (str). Convert it with pd.to_numeric first.
+    >>> check_numbers([], "demand")
+    Traceback (most recent call last):
+    ...
+    ValueError: demand is empty (0 values): pass at least one period of data.
+    """
+    arr = _as_float_array(values, name, hint)
+    if arr.size == 0:
+        if allow_empty:
+            return arr
+        raise ValueError(
+            _finish(f"{name} is empty (0 values): pass at least one period of data.", hint)
+        )
+    nan = np.isnan(arr)
+    if nan.any():
+        raise ValueError(
+            _finish(
+                f"{name} has NaN in {int(nan.sum())} of {arr.size} value(s) "
+                f"({_where_first(values, nan)}): fill the gaps (e.g. .fillna(0) for periods "
+                "without demand) or drop them.",
+                hint,
+            )
+        )
+    inf = np.isinf(arr)
+    if inf.any():
+        raise ValueError(
+            _finish(
+                f"{name} has {int(inf.sum())} infinite value(s) ({_where_first(values, inf)}; "
+                "a division by zero upstream?): fix or drop them.",
+                hint,
+            )
+        )
+    if low is not None and (arr < low).any():
+        below = arr < low
+        first = float(arr[below][0])
+        if low == 0:
+            what = "negative value(s)"
+            need = "they must be zero or more (record returns separately)"
+        else:
+            what, need = f"value(s) below {low}", f"they must be {low} or more"
+        where = _where_first(values, below)
+        raise ValueError(
+            _finish(f"{name} has {int(below.sum())} {what} ({where}: {first!r}); {need}.", hint)
+        )
+    return arr
