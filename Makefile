@@ -15,6 +15,8 @@ JOBS ?= 2
 TESTS ?= sopcourse tests
 # The order of make test-order (pytest-randomly); the run prints it, to repeat a failure.
 SEED ?= $(shell date +%s)
+# Which tests make test-fast selects (pytest -m); MARK= selects all, as test-stress does.
+MARK ?= not slow
 
 # JupyterLab refuses to run as root (containers, Binder) unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -59,9 +61,11 @@ test: lint
 		notebooks assignments exams \
 		$(PYTEST_ARGS)
 
-# Unit tests and doctests only (no notebooks): a quick loop while developing.
+# Unit tests and doctests, without the notebooks and the tests marked slow (browsers, Lab
+# servers, whole gradings; see SLOW_MODULES in tests/conftest.py): a quick loop.
 test-fast: $(STAMP)
-	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -n $(JOBS) --doctest-modules $(TESTS) $(PYTEST_ARGS)
+	PYTHONHASHSEED=0 MPLBACKEND=agg $(BIN)/python -m pytest -n $(JOBS) --doctest-modules \
+		$(if $(MARK),-m "$(MARK)") $(TESTS) $(PYTEST_ARGS)
 
 # The tests (not the notebooks: their cells run in order) in a random order, e.g.
 # make test-order SEED=20261202. No test may depend on another having run first.
@@ -73,7 +77,7 @@ test-order: $(STAMP)
 # With TESTS=..., only those tests (test-fast) run under load, e.g. TESTS=tests/grading.
 test-stress: $(STAMP)
 	$(BIN)/python tests/cpu_burner.py -- $(MAKE) --no-print-directory \
-		$(if $(filter command line,$(origin TESTS)),test-fast,test)
+		$(if $(filter command line,$(origin TESTS)),test-fast MARK=,test)
 
 # The end-to-end test in a real browser (needs Debian's chromium: apt-get install chromium).
 # Screenshots of each step land in tests/artifacts/browser/.
