@@ -15,6 +15,10 @@ All functions take the actuals :math:`A_t` and forecasts :math:`F_t` as array-li
 same length (pandas Series, lists or numpy arrays), reject NaN, empty input and negative
 actual demand with a ``ValueError``, and return plain floats (or a Series / DataFrame).
 Percentages are returned in percent (``5.6`` means 5.6 %).
+
+**Two Series are compared on their index**, period by period: the same labels in another
+order are aligned first, and indexes with different labels raise a ``ValueError`` that
+names the labels found in one and not the other. Lists and arrays compare by position.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import check_numbers, check_whole_number, require_columns
 
 __all__ = [
     "SIGN_CONVENTION",
@@ -47,37 +51,47 @@ __all__ = [
 SIGN_CONVENTION = "error = forecast - actual (positive = over-forecast)"
 
 
-def _as_array(values, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=float).ravel()
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numbers; convert it with pd.to_numeric first.") from exc
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: pass at least one period of data.")
-    if np.isnan(arr).any():
+def _align(actual, forecast):
+    """Two Series compare on their index (same labels in another order are aligned);
+    anything else compares by position."""
+    if not (isinstance(actual, pd.Series) and isinstance(forecast, pd.Series)):
+        return actual, forecast
+    if actual.index.equals(forecast.index):
+        return actual, forecast
+    only_actual = actual.index.difference(forecast.index)
+    only_forecast = forecast.index.difference(actual.index)
+    if len(only_actual) or len(only_forecast):
         raise ValueError(
-            f"{name} contains NaN in {int(np.isnan(arr).sum())} period(s): fill the gaps "
-            "(e.g. .fillna(0) for months without sales) or drop those periods from both series."
+            "actual and forecast are Series on different indexes, so their periods do not "
+            f"match: {len(only_actual)} label(s) only in actual {_labels(only_actual)} and "
+            f"{len(only_forecast)} only in forecast {_labels(only_forecast)}. Align them on "
+            "the same periods first, e.g. forecast.reindex(actual.index) or "
+            "pd.concat([actual, forecast], axis=1).dropna()."
         )
-    if np.isinf(arr).any():
+    if not (actual.index.is_unique and forecast.index.is_unique):
         raise ValueError(
-            f"{name} contains infinite values in {int(np.isinf(arr).sum())} period(s) (a "
-            "division by zero upstream?): fix or drop those periods from both series."
+            "actual and forecast hold the same labels in another order, with repeated "
+            "labels, so they cannot be aligned: give each period one label (or pass arrays "
+            "to compare by position)."
         )
-    return arr
+    return actual, forecast.reindex(actual.index)
+
+
+def _labels(index, shown: int = 5) -> str:
+    items = [str(label) for label in index[:shown]]
+    more = ", ..." if len(index) > shown else ""
+    return "[" + ", ".join(items) + more + "]"
 
 
 def _pair(actual, forecast) -> tuple[np.ndarray, np.ndarray]:
-    a = _as_array(actual, "actual")
-    f = _as_array(forecast, "forecast")
+    """Actual and forecast as two float arrays of the same periods (see :func:`_align`)."""
+    actual, forecast = _align(actual, forecast)
+    a = check_numbers(actual, "actual", low=0)
+    f = check_numbers(forecast, "forecast")
     if a.size != f.size:
         raise ValueError(
             f"actual has {a.size} periods but forecast has {f.size}: align them on the same "
             "periods first (e.g. with pd.concat([...], axis=1).dropna())."
-        )
-    if (a < 0).any():
-        raise ValueError(
-            "actual contains negative demand: record returns separately and pass demand >= 0."
         )
     return a, f
 
@@ -123,6 +137,12 @@ def mae(actual, forecast) -> float:
     >>> forecast = [175, 175.5, 174.75, 173.18, 173.36, 175.02, 178.02, 178.22]
     >>> round(mae(actual, forecast), 2)
     10.31
+
+    Two Series compare month by month on their index, in whatever order they come:
+
+    >>> a = pd.Series([10, 20], index=["2025-01", "2025-02"])
+    >>> mae(a, pd.Series([22, 10], index=["2025-02", "2025-01"]))
+    1.0
     """
     a, f = _pair(actual, forecast)
     return float(np.mean(np.abs(f - a)))
@@ -257,10 +277,8 @@ def mase(actual, forecast, training, season_length: int = 1) -> float:
     0.6
     """
     a, f = _pair(actual, forecast)
-    y = _as_array(training, "training")
-    m = int(season_length)
-    if m < 1:
-        raise ValueError("season_length must be a positive integer (1, 4, 12, ...).")
+    y = check_numbers(training, "training")
+    m = check_whole_number(season_length, "season_length", hint="Use 1, 4, 12, ...")
     if y.size <= m:
         raise ValueError(
             f"training needs more than season_length={m} values to scale MASE; got {y.size}."
