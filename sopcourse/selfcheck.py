@@ -40,33 +40,75 @@ _MODULE_NAMES = {
 }
 
 
+# What a result says, by status: in text (repr), and as the coloured headline in HTML. A
+# lesson check judges the answer itself (a tick or a cross); a labelled result, e.g. the
+# "public checks only" of a graded notebook, checks part of it and says "Not yet".
+_MARKS = {"pass": "PASS", "fail": "FAIL", "not answered": "NOT ANSWERED YET"}
+_COLORS = {"pass": "#2e8b57", "fail": "#b03a48", "not answered": "#8c8c8c"}
+_HEADLINES = {
+    "verdict": {
+        "pass": "&#10004; Pass",
+        "fail": "&#10008; Try again",
+        "not answered": "Not answered yet",
+    },
+    "labelled": {"pass": "Pass", "fail": "Not yet", "not answered": "Not answered yet"},
+}
+
+
 @dataclass
 class CheckResult:
-    """Outcome of one self-check: ``status`` is "pass", "fail" or "not answered"."""
+    """Outcome of one self-check: ``status`` is "pass", "fail" or "not answered".
+
+    The one result of every self-check: a lesson exercise (:func:`check_exercise`), a
+    concept check (:mod:`sopcourse.concepts`) and a graded notebook's public checks
+    (:class:`sopcourse.grading.SelfCheck`, which sets ``label``).
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise id (``"m3-mae"``) or a graded notebook's question (``"q1"``).
+    status : {"pass", "fail", "not answered"}
+    message : str
+        What to do next: "correct.", the hint, or how to answer.
+    label : str
+        What was checked, shown with the result (e.g. ``"public checks only"``); empty
+        for a lesson exercise, whose check is the whole answer.
+
+    Examples
+    --------
+    >>> CheckResult("m0-sum", "pass", "correct.")
+    [PASS] m0-sum: correct.
+    >>> r = CheckResult("q1", "fail", "Give one number.", "public checks only")
+    >>> r, r.passed, r.question
+    ([FAIL] q1 (public checks only): Give one number., False, 'q1')
+    """
 
     exercise: str
     status: str
     message: str
+    label: str = ""
 
     @property
     def passed(self) -> bool:
         return self.status == "pass"
 
+    @property
+    def question(self) -> str:
+        """The question of a graded notebook (the same id as ``exercise``)."""
+        return self.exercise
+
     def __repr__(self) -> str:
-        mark = {"pass": "PASS", "fail": "FAIL", "not answered": "NOT ANSWERED YET"}[self.status]
-        return f"[{mark}] {self.exercise}: {self.message}"
+        label = f" ({self.label})" if self.label else ""
+        return f"[{_MARKS[self.status]}] {self.exercise}{label}: {self.message}"
 
     def _repr_html_(self) -> str:
-        color = {"pass": "#2e8b57", "fail": "#b03a48", "not answered": "#8c8c8c"}[self.status]
-        mark = {
-            "pass": "&#10004; Pass",
-            "fail": "&#10008; Try again",
-            "not answered": "Not answered yet",
-        }[self.status]
+        color = _COLORS[self.status]
+        headline = _HEADLINES["labelled" if self.label else "verdict"][self.status]
+        label = f" <i>({self.label})</i>" if self.label else ""
         return (
             f'<div style="border-left:4px solid {color};padding:4px 8px">'
-            f"<b style='color:{color}'>{mark}</b> &middot; <code>{self.exercise}</code>: "
-            f"{_escape(self.message)}</div>"
+            f"<b style='color:{color}'>{headline}</b> &middot; "
+            f"<code>{self.exercise}</code>{label}: {_escape(self.message)}</div>"
         )
 
 

@@ -15,7 +15,8 @@ which re-runs the notebook on another variant of the data and compares with the 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+
+from ..selfcheck import CheckResult, record_attempt
 
 __all__ = ["SelfCheck", "SelfCheckResult", "CheckFailed", "expect"]
 
@@ -46,32 +47,9 @@ def expect(condition, hint: str) -> None:
         raise CheckFailed(hint)
 
 
-@dataclass
-class SelfCheckResult:
-    """Outcome of a self-check: ``status`` is "pass", "fail" or "not answered"."""
-
-    question: str
-    status: str
-    message: str
-    label: str = LABEL
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "pass"
-
-    def __repr__(self) -> str:
-        mark = {"pass": "PASS", "fail": "FAIL", "not answered": "NOT ANSWERED YET"}[self.status]
-        return f"[{mark}] {self.question} ({self.label}): {self.message}"
-
-    def _repr_html_(self) -> str:
-        color = {"pass": "#2e8b57", "fail": "#b03a48", "not answered": "#8c8c8c"}[self.status]
-        mark = {"pass": "Pass", "fail": "Not yet", "not answered": "Not answered yet"}
-        msg = self.message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return (
-            f'<div style="border-left:4px solid {color};padding:4px 8px">'
-            f"<b style='color:{color}'>{mark[self.status]}</b> &middot; "
-            f"<code>{self.question}</code> <i>({self.label})</i>: {msg}</div>"
-        )
+#: The result of a public check: the course's one self-check result (its ``question`` is
+#: the ``exercise`` id, its ``label`` says which checks ran). The name stays for imports.
+SelfCheckResult = CheckResult
 
 
 class _MainNamespace:
@@ -154,7 +132,5 @@ class SelfCheck:
                 )
         self.results.append(result)
         if self._remember and result.status != "not answered":
-            from ..selfcheck import record_attempt
-
             record_attempt(f"{self.assignment}-{question}", result.status == "pass")
         return result
