@@ -92,7 +92,9 @@ class ConceptQuestion:
 
     def widget(self):
         """The question as ipywidgets: the options, a Check button and the feedback."""
-        import ipywidgets as w
+        from .widgets._display import require_ipywidgets
+
+        w = require_ipywidgets()  # first: it says how to install the widgets if missing
         from IPython.display import HTML, display
 
         picker = w.RadioButtons(
@@ -171,7 +173,9 @@ class MatchingQuestion:
 
     def widget(self):
         """One drop-down per item, a Check button and the feedback."""
-        import ipywidgets as w
+        from .widgets._display import require_ipywidgets
+
+        w = require_ipywidgets()  # first: it says how to install the widgets if missing
         from IPython.display import HTML, display
 
         rows = {

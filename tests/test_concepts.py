@@ -1,6 +1,7 @@
 """Concept checks: the right option passes, every other fails with its own explanation."""
 
 import json
+import sys
 
 import pytest
 
@@ -73,3 +74,9 @@ def test_the_widget_checks_the_picked_option(store):
     picker.value = "b"
     button.click()
     assert json.loads(store.read_text())["m1-test-rccp"]["passed"] is True
+
+
+def test_the_widget_without_ipywidgets_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as on a grading server
+    with pytest.raises(ImportError, match=r"pip install 'sopcourse\[lab\]'"):
+        _question().widget()

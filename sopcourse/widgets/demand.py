@@ -9,21 +9,32 @@ total and, given the SKU rows, at SKU level. Sign convention: error = forecast -
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .._checks import require_columns
+from .._results import Result
 from ..accuracy import forecast_bias, mae, wape
 from ..demand import consensus_forecast
-from ._display import description_style, html_table
+from ..plotting import COLORS
+from ._display import ExplorerChart, description_style, html_table, require_ipywidgets
 
-__all__ = ["consensus_explorer", "consensus_by_level", "normalised_weights"]
+__all__ = [
+    "consensus_explorer",
+    "consensus_by_level",
+    "normalised_weights",
+    "ConsensusChart",
+    "ConsensusLevels",
+]
 
 TOTAL_LABEL = "all-product total per month"
 DETAIL_LABEL = "SKU level: each SKU, region and month (as the FVA table)"
+# the chart's lines of the forecast inputs: colour and dash by input
+_PALETTE = [COLORS["primary"], COLORS["good"], COLORS["bad"], "#7f6a93", "#c9a227", "#4aa3c8"]
+_DASHES = ["-", "--", "-.", (0, (1, 1.2))]
 
 
 def normalised_weights(weights: Mapping[str, float] | pd.Series) -> pd.Series:
@@ -49,6 +60,29 @@ def _accuracy(actual: np.ndarray, forecast: np.ndarray) -> dict:
     }
 
 
+@dataclass(frozen=True, eq=False)
+class ConsensusLevels(Result):
+    """What :func:`consensus_by_level` returns (also readable as ``result["key"]``).
+
+    Attributes
+    ----------
+    weights : Series
+        The normalised weights [w_i / sum w_j], summing to one.
+    consensus : Series
+        The consensus of the total per period.
+    actual : Series
+        The actual total per period.
+    accuracy : DataFrame
+        One row per level: ``mae`` and ``bias`` in units per row of that level, ``wape``
+        in %; the SKU row only for SKU-level inputs.
+    """
+
+    weights: pd.Series
+    consensus: pd.Series
+    actual: pd.Series
+    accuracy: pd.DataFrame
+
+
 def consensus_by_level(
     inputs: pd.DataFrame,
     weights: Mapping[str, float] | pd.Series,
@@ -58,7 +92,7 @@ def consensus_by_level(
     override_pct: float = 0.0,
     total_label: str = TOTAL_LABEL,
     detail_label: str = DETAIL_LABEL,
-) -> dict:
+) -> ConsensusLevels:
     """What the consensus explorer shows for one set of weights (pure function).
 
     .. math:: C_t = \\Big(\\sum_i \\tilde w_i F_{i,t}\\Big)(1 + o), \\qquad
@@ -81,12 +115,9 @@ def consensus_by_level(
 
     Returns
     -------
-    dict
-        ``weights`` (Series: the normalised weights, summing to one), ``consensus``
-        (Series: the consensus of the total per period), ``actual`` (Series: the actual
-        total per period) and ``accuracy`` (DataFrame, one row per level: ``mae`` and
-        ``bias`` in units per row of that level, ``wape`` in %; the SKU row only with
-        ``period``).
+    ConsensusLevels
+        ``weights`` (normalised), ``consensus`` and ``actual`` per period, and the
+        ``accuracy`` table by level (the SKU row only with ``period``).
 
     Examples
     --------
@@ -114,12 +145,12 @@ def consensus_by_level(
         }
     accuracy = pd.DataFrame.from_dict(levels, orient="index")[["mae", "wape", "bias"]]
     accuracy.index.name = "level"
-    return {
-        "weights": w,
-        "consensus": consensus.rename("consensus"),
-        "actual": actual_total.rename(actual),
-        "accuracy": accuracy,
-    }
+    return ConsensusLevels(
+        weights=w,
+        consensus=consensus.rename("consensus"),
+        actual=actual_total.rename(actual),
+        accuracy=accuracy,
+    )
 
 
 def _fit_limits(values: np.ndarray) -> tuple[float, float]:
@@ -127,6 +158,105 @@ def _fit_limits(values: np.ndarray) -> tuple[float, float]:
     low, high = float(np.nanmin(values)), float(np.nanmax(values))
     margin = 0.08 * (high - low) if high > low else max(0.05 * abs(high), 1.0)
     return low - margin, high + margin
+
+
+class ConsensusChart(ExplorerChart):
+    """The consensus explorer's chart: the actual and the inputs drawn once, the consensus
+    line redrawn on their cached pixels (blitting) at each update.
+
+    The y axis fits the actual and the inputs; only when an override takes the consensus
+    outside it is the background drawn again.
+
+    Parameters
+    ----------
+    totals : DataFrame
+        One row per period (the index is the x axis): ``actual`` and the input columns.
+    input_columns : list of str
+        The forecast inputs, one line each.
+
+    Examples
+    --------
+    >>> totals = pd.DataFrame({"actual": [100.0, 110], "stat": [95.0, 112]})
+    >>> chart = ConsensusChart(totals, ["stat"])
+    >>> png = chart.update(np.array([98.0, 300.0]))
+    >>> png[:4] == b"\\x89PNG", chart.limits[1] > 300
+    (True, True)
+    >>> chart.close()
+    """
+
+    def __init__(
+        self,
+        totals: pd.DataFrame,
+        input_columns: Sequence[str],
+        *,
+        actual: str = "actual",
+        ylabel: str = "units per month",
+    ):
+        super().__init__((9, 3.6), 72, layout="tight")
+        index = totals.index
+        x = index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+        ax = self.ax
+        ax.plot(x, totals[actual], color="black", lw=2.2, label="actual")
+        for i, c in enumerate(input_columns):
+            ax.plot(
+                x,
+                totals[c],
+                color=_PALETTE[i % len(_PALETTE)],
+                linestyle=_DASHES[i % len(_DASHES)],
+                lw=1.6,
+                alpha=0.95,
+                label=c,
+            )
+        (self.line,) = ax.plot(
+            x, totals[actual], color=COLORS["accent"], lw=3.2, label="consensus", animated=True
+        )
+        self.data_limits = _fit_limits(totals[[actual, *input_columns]].to_numpy(dtype=float))
+        ax.set_ylim(*self.data_limits)
+        ax.set_ylabel(ylabel)
+        ax.set_xlabel("month")
+        ax.set_title(
+            "The closer the thick orange consensus runs to the black actual, the lower the WAPE",
+            loc="left",
+            fontsize=10,
+        )
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        self.freeze_layout()  # lay out once (tight), then keep the axes where they are
+        self._cache(self.data_limits)
+
+    def _cache(self, limits: tuple[float, float]) -> None:
+        self.ax.set_ylim(*limits)
+        self.limits = limits
+        self.cache_background([self.line])
+
+    def update(self, consensus: np.ndarray) -> bytes:
+        """Show the consensus per period; return the PNG bytes."""
+        low, high = _fit_limits(consensus)
+        limits = (min(self.data_limits[0], low), max(self.data_limits[1], high))
+        if limits != self.limits:
+            self._cache(limits)
+        self.line.set_ydata(consensus)
+        return self.png()
+
+
+def _consensus_summary(res: ConsensusLevels, total_label: str) -> tuple[str, str]:
+    """The explorer's two texts: the weights used, and the accuracy table with the bias."""
+    used = (
+        "The sliders set weights on any scale; the consensus uses them normalised "
+        "to sum to 1.<br>Weights used: "
+        + ", ".join(f"{name} <b>{value:.2f}</b>" for name, value in res["weights"].items())
+    )
+    table = res["accuracy"].rename(
+        columns={"mae": "MAE (units)", "wape": "WAPE (%)", "bias": "bias (units)"}
+    )
+    bias = res["accuracy"]["bias"].iloc[0]
+    side = "over-forecast" if bias > 0.05 else "under-forecast" if bias < -0.05 else "unbiased"
+    summary = html_table(
+        table, formats={"MAE (units)": ",.1f", "WAPE (%)": ".1f", "bias (units)": "+,.1f"}
+    ) + (
+        f"Consensus bias ({total_label}): <b>{bias:+.1f}</b> units per period "
+        f"({side}; error = forecast - actual)."
+    )
+    return used, summary
 
 
 def consensus_explorer(
@@ -171,12 +301,7 @@ def consensus_explorer(
     >>> len(box.children)
     3
     """
-    import ipywidgets as w
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    from ..plotting import COLORS
+    w = require_ipywidgets()
 
     input_columns = list(input_columns)
     start = dict(initial_weights or {c: 1.0 for c in input_columns})
@@ -205,57 +330,13 @@ def consensus_explorer(
     )
     used = w.HTML()
     summary = w.HTML()
-    chart = w.Image(format="png")
+    image = w.Image(format="png")
     if period is None:
         totals = inputs[[actual, *input_columns]].astype(float)
     else:
         require_columns(inputs, [period, actual, *input_columns], "inputs")
         totals = inputs.groupby(period, sort=True)[[actual, *input_columns]].sum()
-    x = totals.index.to_timestamp() if isinstance(totals.index, pd.PeriodIndex) else totals.index
-
-    # One figure for the life of the widget, outside pyplot. Everything but the consensus
-    # line is drawn once and cached (blitting); an update restores the cached pixels,
-    # draws the one line and encodes the PNG. The y axis fits the actual and the inputs;
-    # only when an override takes the consensus outside it is the background redrawn.
-    fig = Figure(figsize=(9, 3.6), dpi=72, layout="tight")
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    ax.plot(x, totals[actual], color="black", lw=2.2, label="actual")
-    palette = [COLORS["primary"], COLORS["good"], COLORS["bad"], "#7f6a93", "#c9a227", "#4aa3c8"]
-    dashes = ["-", "--", "-.", (0, (1, 1.2))]
-    for i, c in enumerate(input_columns):
-        ax.plot(
-            x,
-            totals[c],
-            color=palette[i % len(palette)],
-            linestyle=dashes[i % len(dashes)],
-            lw=1.6,
-            alpha=0.95,
-            label=c,
-        )
-    (consensus_line,) = ax.plot(
-        x, totals[actual], color=COLORS["accent"], lw=3.2, label="consensus", animated=True
-    )
-    data_limits = _fit_limits(totals.to_numpy(dtype=float))
-    ax.set_ylim(*data_limits)
-    ax.set_ylabel(ylabel)
-    ax.set_xlabel("month")
-    ax.set_title(
-        "The closer the thick orange consensus runs to the black actual, the lower the WAPE",
-        loc="left",
-        fontsize=10,
-    )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    canvas.draw()  # lay out once (tight), then keep the axes where they are
-    fig.set_layout_engine("none")
-    cache = {}
-
-    def cache_background(limits):
-        ax.set_ylim(*limits)
-        canvas.draw()
-        cache["limits"], cache["background"] = limits, canvas.copy_from_bbox(fig.bbox)
-
-    cache_background(data_limits)
+    chart = ConsensusChart(totals, input_columns, actual=actual, ylabel=ylabel)
 
     def redraw(*_):
         weights = {c: s.value for c, s in sliders.items()}
@@ -271,37 +352,12 @@ def consensus_explorer(
             total_label=total_label,
             detail_label=detail_label,
         )
-        used.value = (
-            "The sliders set weights on any scale; the consensus uses them normalised "
-            "to sum to 1.<br>Weights used: "
-            + ", ".join(f"{name} <b>{value:.2f}</b>" for name, value in res["weights"].items())
-        )
-        table = res["accuracy"].rename(
-            columns={"mae": "MAE (units)", "wape": "WAPE (%)", "bias": "bias (units)"}
-        )
-        bias = res["accuracy"]["bias"].iloc[0]
-        side = "over-forecast" if bias > 0.05 else "under-forecast" if bias < -0.05 else "unbiased"
-        summary.value = html_table(
-            table, formats={"MAE (units)": ",.1f", "WAPE (%)": ".1f", "bias (units)": "+,.1f"}
-        ) + (
-            f"Consensus bias ({total_label}): <b>{bias:+.1f}</b> units per period "
-            f"({side}; error = forecast - actual)."
-        )
-        values = res["consensus"].to_numpy()
-        low, high = _fit_limits(values)
-        limits = (min(data_limits[0], low), max(data_limits[1], high))
-        if limits != cache["limits"]:
-            cache_background(limits)
-        consensus_line.set_ydata(values)
-        canvas.restore_region(cache["background"])
-        ax.draw_artist(consensus_line)
-        buffer = io.BytesIO()
-        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png")
-        chart.value = buffer.getvalue()
+        used.value, summary.value = _consensus_summary(res, total_label)
+        image.value = chart.update(res["consensus"].to_numpy())
 
     for s in [*sliders.values(), override]:
         s.observe(redraw, names="value")
     redraw()
     used.layout = w.Layout(max_width="420px")
     controls = w.HBox([w.VBox(list(sliders.values())), w.VBox([override, used])])
-    return w.VBox([controls, summary, chart])
+    return w.VBox([controls, summary, image])

@@ -8,42 +8,25 @@ PNG, so that the explorer works the same in JupyterLab, VS Code and a static HTM
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
 from ..horizon import planning_gap
 from ..plotting import COLORS
 from ..revenue import bass_curve, bass_peak
-from ._display import description_style
+from ._display import ExplorerChart, description_style, require_ipywidgets
 
 __all__ = ["top_down_explorer", "bass_explorer", "GapChart", "BassChart"]
 
 
-def _figure():
-    """A figure with fixed margins at the PNG's resolution (80 dpi), without a layout engine:
-    the course style's constrained layout and tight bounding box would lay out every label
-    again, in extra drawing passes, on each redraw (the slow part of an update)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    # not through pyplot: a pyplot figure left open would also be shown under the widget
-    fig = Figure(figsize=(8, 3.5), dpi=80, layout="none")
-    FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.88)
-    return fig, ax
+# Fixed margins at the PNG's resolution (80 dpi), without a layout engine: the course
+# style's constrained layout and tight bounding box would lay out every label again, in
+# extra drawing passes, on each redraw (the slow part of an update).
+_FIGSIZE, _DPI = (8, 3.5), 80
+_MARGINS = {"left": 0.1, "right": 0.98, "bottom": 0.2, "top": 0.88}
 
 
-def _png(fig) -> bytes:
-    """Render the figure once, at its own resolution, to PNG bytes."""
-    buffer = io.BytesIO()
-    fig.canvas.print_png(buffer)
-    return buffer.getvalue()
-
-
-class GapChart:
+class GapChart(ExplorerChart):
     """The top-down explorer's chart: drawn once, then updated in place and rendered to PNG.
 
     Shows top-down and bottom-up plans of the ``max_items`` items with the largest gap
@@ -63,7 +46,7 @@ class GapChart:
     """
 
     def __init__(self, max_items: int = 8, units: str = "units"):
-        self.fig, self.ax = _figure()
+        super().__init__(_FIGSIZE, _DPI, layout="none", margins=_MARGINS)
         self.units = units
         self.max_items = max_items
         x = np.arange(max_items)
@@ -101,12 +84,7 @@ class GapChart:
                 f"gap {total['gap']:+,.0f} {self.units}",
                 loc="left",  # as the course style places titles, whatever style is active
             )
-        return _png(self.fig)
-
-    def close(self) -> None:
-        import matplotlib.pyplot as plt
-
-        plt.close(self.fig)
+        return self.png()
 
 
 def top_down_explorer(
@@ -146,7 +124,7 @@ def top_down_explorer(
     >>> len(box.children)
     3
     """
-    import ipywidgets as w
+    w = require_ipywidgets()
 
     bottom_total = float(item_forecast[value].sum())
     start = float(total_plan) if total_plan is not None else bottom_total
@@ -220,7 +198,7 @@ def top_down_explorer(
     return w.VBox([w.VBox([total, w.HBox([method_label, method]), window]), summary, image])
 
 
-class BassChart:
+class BassChart(ExplorerChart):
     """The Bass explorer's chart: drawn once, then updated in place and rendered to PNG.
 
     Examples
@@ -235,7 +213,7 @@ class BassChart:
     """
 
     def __init__(self, periods: int, actual: pd.Series | None = None, units: str = "units"):
-        self.fig, self.ax = _figure()
+        super().__init__(_FIGSIZE, _DPI, layout="none", margins=_MARGINS)
         self.periods = periods
         t = np.arange(1, periods + 1)
         (self.line,) = self.ax.plot(
@@ -272,12 +250,7 @@ class BassChart:
             top = max(top, float(np.nanmax(np.asarray(self.actual, dtype=float))))
         self.ax.set_ylim(0, 1.1 * max(top, 1e-9))
         self.ax.set_title(f"Peak at t* = {peak_time:.1f} periods", loc="left")
-        return _png(self.fig)
-
-    def close(self) -> None:
-        import matplotlib.pyplot as plt
-
-        plt.close(self.fig)
+        return self.png()
 
 
 def bass_explorer(
@@ -297,7 +270,7 @@ def bass_explorer(
     >>> len(box.children)
     3
     """
-    import ipywidgets as w
+    w = require_ipywidgets()
 
     p_slider = w.FloatLogSlider(
         value=p, base=10, min=-3, max=-0.5, step=0.05, description="p", readout_format=".4f"

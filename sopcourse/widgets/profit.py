@@ -10,12 +10,10 @@ times exactly those steps.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from ..scenarios import mix_changes, what_if_mix
-from ._display import description_style, html_table
+from ._display import ExplorerChart, description_style, html_table, require_ipywidgets
 
 __all__ = [
     "product_mix_explorer",
@@ -77,7 +75,7 @@ def update_mix_chart(ax, new) -> None:
         bar.set_height(height)
 
 
-class MixChart:
+class MixChart(ExplorerChart):
     """The explorer's chart, rendered fast: the axes, labels and base bars are drawn once
     into a cached background; an update redraws only the what-if bars on it (blitting)
     and encodes the PNG.
@@ -94,38 +92,15 @@ class MixChart:
     """
 
     def __init__(self, base, *, ymax=None, figsize=(8, 3.5)):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.figure = Figure(figsize=figsize)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.ax = self.figure.add_subplot()
+        super().__init__(figsize)
         draw_mix_explorer(base, base, ax=self.ax, ymax=ymax)
-        self.canvas.draw()  # lay out once, then freeze the layout
-        self.figure.set_layout_engine("none")
-        bars = self.ax.containers[1]
-        for bar in bars:
-            bar.set_visible(False)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        for bar in bars:
-            bar.set_visible(True)
+        self.freeze_layout()
+        self.cache_background(self.ax.containers[1])
 
     def render(self, new) -> bytes:
         """PNG bytes of the chart with the what-if bars set to ``new``'s plan."""
-        from PIL import Image
-
         update_mix_chart(self.ax, new)
-        self.canvas.restore_region(self._background)
-        for bar in self.ax.containers[1]:
-            self.ax.draw_artist(bar)
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer(
-            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return self.png()
 
 
 def resource_table_html(resources: pd.DataFrame, *, resource_unit: str = "hour") -> str:
@@ -197,7 +172,7 @@ def product_mix_explorer(
     >>> len(box.children)
     4
     """
-    import ipywidgets as w
+    w = require_ipywidgets()
 
     capacity = pd.Series(capacity, dtype=float)
     resources = list(capacity.index)[:6] if resources is None else list(resources)
@@ -205,41 +180,23 @@ def product_mix_explorer(
     price_label = "Price change" if price is not None else "Margin change"
     # one description width and one slider width for all: equal tracks, no label cut
     style = description_style(["Demand change", price_label, *(f"{r} capacity" for r in resources)])
-    layout = {"width": "460px"}
-    demand = w.FloatSlider(
-        value=0.0,
-        min=-0.5,
-        max=0.5,
-        step=0.05,
-        description="Demand change",
-        readout_format="+.0%",
-        style=style,
-        layout=w.Layout(**layout),
-        disabled=max_demand is None,
-    )
-    price_s = w.FloatSlider(
-        value=0.0,
-        min=-0.3,
-        max=0.1,
-        step=0.01,
-        description=price_label,
-        readout_format="+.0%",
-        style=style,
-        layout=w.Layout(**layout),
-    )
-    caps = {
-        r: w.FloatSlider(
+
+    def slider(description, low, high, step, **options):
+        return w.FloatSlider(
             value=0.0,
-            min=-1.0,
-            max=0.5,
-            step=0.05,
-            description=f"{r} capacity",
+            min=low,
+            max=high,
+            step=step,
+            description=description,
             readout_format="+.0%",
             style=style,
-            layout=w.Layout(**layout),
+            layout=w.Layout(width="460px"),
+            **options,
         )
-        for r in resources
-    }
+
+    demand = slider("Demand change", -0.5, 0.5, 0.05, disabled=max_demand is None)
+    price_s = slider(price_label, -0.3, 0.1, 0.01)
+    caps = {r: slider(f"{r} capacity", -1.0, 0.5, 0.05) for r in resources}
     summary = w.HTML()
     prices = w.HTML()
     chart = w.Image(format="png")

@@ -11,12 +11,11 @@ Thin ipywidgets wrappers around pure, tested functions of :mod:`sopcourse.kpi`:
 from __future__ import annotations
 
 import html
-import io
 
 import pandas as pd
 
 from ..kpi import plot_cash_cycle, rate_kpis, working_capital_what_if
-from ._display import description_style, html_table
+from ._display import ExplorerChart, description_style, html_table, require_ipywidgets
 
 __all__ = ["working_capital_explorer", "scorecard_explorer", "scorecard_html"]
 
@@ -92,7 +91,7 @@ def scorecard_explorer(scorecard: pd.DataFrame):
     >>> len(box.children)
     2
     """
-    import ipywidgets as w
+    w = require_ipywidgets()
 
     rated = rate_kpis(scorecard)  # validates the input once
     # the whole KPI name, in a description width that fits the longest one
@@ -160,9 +159,7 @@ def working_capital_explorer(
     >>> len(box.children)
     3
     """
-    import ipywidgets as w
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    w = require_ipywidgets()
 
     cut = w.FloatSlider(
         value=0.0, min=0.0, max=0.5, step=0.01, description="stock cut", readout_format=".0%"
@@ -171,11 +168,8 @@ def working_capital_explorer(
     supplier = w.FloatSlider(value=0.0, min=-30, max=30, step=1, description="DPO +/- d")
     summary = w.HTML()
     chart = w.Image(format="png")
-    # One figure for the life of the widget, outside pyplot: an update redraws the axes
-    # and renders once.
-    fig = Figure(figsize=(7, 2.8), dpi=72)
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.subplots()
+    # One figure for the life of the widget: an update redraws the axes and renders once.
+    cash_cycle = ExplorerChart((7, 2.8), dpi=72)
 
     def redraw(*_):
         table = working_capital_what_if(
@@ -197,11 +191,9 @@ def working_capital_explorer(
             f"<b>{scen['cash_released']:,.0f} {currency}</b> &middot; financing saving "
             f"<b>{scen['financing_saving']:,.0f} {currency}</b> per year"
         )
-        ax.clear()
-        plot_cash_cycle(table.loc[["base", "scenario"]], ax=ax)
-        buffer = io.BytesIO()
-        canvas.print_png(buffer)
-        chart.value = buffer.getvalue()
+        cash_cycle.ax.clear()
+        plot_cash_cycle(table.loc[["base", "scenario"]], ax=cash_cycle.ax)
+        chart.value = cash_cycle.png()
 
     for slider in (cut, customer, supplier):
         slider.observe(redraw, names="value")

@@ -7,16 +7,15 @@ is drawn once; a slider move recomputes the table and only moves the lines.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
 from ..inventory import plot_service_tradeoff, service_inventory_tradeoff
+from ._display import ExplorerChart, require_ipywidgets
 
 __all__ = ["service_level_explorer", "TradeoffChart"]
 
 
-class TradeoffChart:
+class TradeoffChart(ExplorerChart):
     """The explorer's chart: drawn once, then updated in place and rendered to PNG.
 
     Parameters
@@ -38,18 +37,11 @@ class TradeoffChart:
     """
 
     def __init__(self, table, service_level: float):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        # not through pyplot: a pyplot figure left open would also be shown under the widget
-        self.fig = Figure(figsize=(7, 3.5), dpi=80, layout="constrained")
-        FigureCanvasAgg(self.fig)
-        self.ax = self.fig.subplots()
+        super().__init__((7, 3.5), 80, layout="constrained")
         plot_service_tradeoff(table, highlight=service_level, ax=self.ax)
         # lay the figure out once (course style: constrained layout), then freeze it:
         # re-running the layout on every update costs a third of its time
-        self.fig.canvas.draw()
-        self.fig.set_layout_engine("none")
+        self.freeze_layout()
 
     def update(self, table, service_level: float) -> bytes:
         """Move the curves and the highlighted point; return the chart as PNG bytes."""
@@ -63,15 +55,9 @@ class TradeoffChart:
         note.set_text(f"{row['service_level']:.1%} CSL: {row['safety_stock']:.0f} units")
         self.ax.relim()
         self.ax.autoscale_view()
-        buffer = io.BytesIO()
-        # straight to the Agg canvas: savefig would apply the style's tight bounding box
+        # straight from the Agg canvas: savefig would apply the style's tight bounding box
         # and draw the figure twice
-        self.fig.canvas.print_png(buffer)
-        return buffer.getvalue()
-
-    def close(self) -> None:
-        """Release the figure (it is not registered with pyplot, so nothing else holds it)."""
-        self.fig.clear()
+        return self.png()
 
 
 def service_level_explorer(
@@ -114,7 +100,7 @@ def service_level_explorer(
     >>> len(box.children)
     3
     """
-    import ipywidgets as w
+    w = require_ipywidgets()
 
     level = w.FloatSlider(
         value=service_level, min=0.5, max=0.995, step=0.005, description="CSL", readout_format=".1%"
