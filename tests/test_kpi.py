@@ -14,7 +14,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
-from sopcourse import kpi  # noqa: E402
+from sopcourse import case as _case  # noqa: E402
+from sopcourse import kpi, kpi_review, variance  # noqa: E402
 
 # -- published examples ---------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ def _spring_distribution():
     )
     for frame in (plan, actual):
         frame["margin"] = frame["units"] * frame["cm_per_case"]
-    return kpi.price_volume_mix(plan, actual, by="channel", value="margin")
+    return variance.price_volume_mix(plan, actual, by="channel", value="margin")
 
 
 def test_horngren_spring_distribution_sales_mix_17640_u_and_quantity_5880_f():
@@ -110,7 +111,7 @@ def test_horngren_13e_kola_limor_orlem_quantity_1054000_f_mix_234000_u():
     actual = pd.DataFrame({"drink": names, "units": [480_000, 900_000, 1_620_000]})
     plan["cm"] = plan["units"] * cm
     actual["cm"] = actual["units"] * cm
-    bridge = kpi.variance_bridge(plan, actual, by="drink", value="cm")
+    bridge = variance.variance_bridge(plan, actual, by="drink", value="cm")
     assert bridge["volume"] == pytest.approx(1_054_000, abs=0.5)
     assert bridge["mix"] == pytest.approx(-234_000, abs=0.5)
     assert bridge["volume"] + bridge["mix"] == pytest.approx(820_000, abs=0.5)
@@ -131,7 +132,7 @@ def test_heizer_render_jacks_pottery_turnover_20_and_2_6_weeks_of_supply():
 
 
 def test_kpi_definitions_cover_every_area_and_name_real_functions():
-    d = kpi.kpi_definitions()
+    d = kpi_review.kpi_definitions()
     assert {"service", "operations", "finance", "working capital", "inventory"} <= set(d["area"])
     assert set(d["direction"]) == {"higher", "lower"}
     for name in d["function"]:
@@ -275,7 +276,7 @@ def test_margin_erosion_restores_list_margin():
             "expedite_cost": [0.0, 30.0, 0.0],
         }
     )
-    e = kpi.margin_erosion(sales, by="family")
+    e = variance.margin_erosion(sales, by="family")
     assert e.loc["b", "promotion_erosion"] == 160.0
     assert e.loc["a", "expedite_erosion"] == 30.0
     assert e.loc["a", "margin_at_list"] == pytest.approx(900 + 500 - 750 + 100)
@@ -330,10 +331,10 @@ def test_price_volume_mix_adds_up_exactly_on_random_data(seed):
         )
 
     plan, actual = table(plan_skus), table(actual_skus)
-    pvm = kpi.price_volume_mix(plan, actual, by="sku")
+    pvm = variance.price_volume_mix(plan, actual, by="sku")
     steps = pvm[["volume", "mix", "price"]].sum(axis=1)
     np.testing.assert_allclose(steps, pvm["total"], rtol=1e-12, atol=1e-6)
-    bridge = kpi.variance_bridge(plan, actual, by="sku")
+    bridge = variance.variance_bridge(plan, actual, by="sku")
     closing = bridge["plan"] + bridge["volume"] + bridge["mix"] + bridge["price"]
     assert closing == pytest.approx(actual["revenue"].sum(), rel=1e-12)
     assert bridge["plan"] == pytest.approx(plan["revenue"].sum(), rel=1e-12)
@@ -342,7 +343,7 @@ def test_price_volume_mix_adds_up_exactly_on_random_data(seed):
 def test_volume_is_total_unit_change_at_plan_average_price():
     plan = pd.DataFrame({"sku": ["a", "b"], "units": [60.0, 40.0], "revenue": [600.0, 800.0]})
     actual = pd.DataFrame({"sku": ["a", "b"], "units": [90.0, 60.0], "revenue": [900.0, 1200.0]})
-    b = kpi.variance_bridge(plan, actual)
+    b = variance.variance_bridge(plan, actual)
     # same mix (60/40), same prices: the whole change is volume
     assert b["volume"] == pytest.approx(50 * 14.0)
     assert b["mix"] == pytest.approx(0) and b["price"] == pytest.approx(0)
@@ -351,7 +352,7 @@ def test_volume_is_total_unit_change_at_plan_average_price():
 def test_pure_mix_shift_at_constant_total_units():
     plan = pd.DataFrame({"sku": ["a", "b"], "units": [50.0, 50.0], "revenue": [500.0, 1000.0]})
     actual = pd.DataFrame({"sku": ["a", "b"], "units": [30.0, 70.0], "revenue": [300.0, 1400.0]})
-    b = kpi.variance_bridge(plan, actual)
+    b = variance.variance_bridge(plan, actual)
     assert b["volume"] == pytest.approx(0) and b["price"] == pytest.approx(0)
     assert b["mix"] == pytest.approx(200)  # 20 units moved from 10 to 20 per unit
 
@@ -359,7 +360,7 @@ def test_pure_mix_shift_at_constant_total_units():
 def test_unplanned_new_product_shows_in_mix_not_price():
     plan = pd.DataFrame({"sku": ["a"], "units": [100.0], "revenue": [1000.0]})
     actual = pd.DataFrame({"sku": ["a", "new"], "units": [100.0, 10.0], "revenue": [1000.0, 500.0]})
-    pvm = kpi.price_volume_mix(plan, actual)
+    pvm = variance.price_volume_mix(plan, actual)
     assert pvm.loc["new", "price"] == 0
     assert pvm.loc["new", ["volume", "mix"]].sum() == pytest.approx(500)
 
@@ -367,7 +368,7 @@ def test_unplanned_new_product_shows_in_mix_not_price():
 def test_plan_vs_actual_fills_missing_groups_with_zero():
     plan = pd.DataFrame({"family": ["a", "b"], "units": [10, 20]})
     actual = pd.DataFrame({"family": ["a", "c"], "units": [12, 5]})
-    t = kpi.plan_vs_actual(plan, actual, by="family", measures=["units"])
+    t = variance.plan_vs_actual(plan, actual, by="family", measures=["units"])
     assert t["units_variance"].to_dict() == {"a": 2.0, "b": -20.0, "c": 5.0}
     assert np.isnan(t.loc["c", "units_variance_pct"])
 
@@ -379,7 +380,7 @@ def test_bias_table_sign_positive_means_over_forecast():
     df = pd.DataFrame(
         {"seg": ["x", "x"], "lag": [1, 1], "actual": [100, 100], "forecast": [130, 110]}
     )
-    assert kpi.bias_table(df, rows="seg", columns="lag").loc["x", 1] == pytest.approx(20)
+    assert variance.bias_table(df, rows="seg", columns="lag").loc["x", 1] == pytest.approx(20)
 
 
 def test_tracking_signal_exceptions_flags_under_forecast_worst_first():
@@ -395,17 +396,17 @@ def test_tracking_signal_exceptions_flags_under_forecast_worst_first():
             ),
         ]
     )
-    out = kpi.tracking_signal_exceptions(df, by="sku", limit=4)
+    out = variance.tracking_signal_exceptions(df, by="sku", limit=4)
     assert out.index.tolist() == ["under", "over"]
     assert out.loc["under", "direction"] == "under-forecast"
     assert out.loc["under", "tracking_signal"] == pytest.approx(-8)
     assert out.loc["over", "tracking_signal"] == pytest.approx(6)
-    assert kpi.tracking_signal_exceptions(df, by="sku", limit=10).empty
+    assert variance.tracking_signal_exceptions(df, by="sku", limit=10).empty
 
 
 def test_pareto_table_vital_few_reach_the_threshold():
     misses = pd.Series({"a": 5.0, "b": 60.0, "c": 25.0, "d": 10.0})
-    t = kpi.pareto_table(misses, vital_share=0.8)
+    t = variance.pareto_table(misses, vital_share=0.8)
     assert t.index.tolist() == ["b", "c", "d", "a"]
     assert t["cumulative_share"].iloc[-1] == pytest.approx(1)
     assert t.index[t["vital_few"]].tolist() == ["b", "c"]  # 60 % then 85 %
@@ -416,7 +417,7 @@ def test_shortage_is_a_supply_failure_not_a_forecast_error():
         {"sku": ["a", "b"], "forecast": [100, 100], "ordered_units": [100, 90],
          "shipped_units": [70, 90]}
     )  # fmt: skip
-    out = kpi.separate_forecast_and_supply_error(df, by="sku")
+    out = variance.separate_forecast_and_supply_error(df, by="sku")
     assert out.loc["a", "forecast_error"] == 0 and out.loc["a", "supply_failure"] == 30
     assert out.loc["a", "naive_error"] == 30  # measured against shipments it looks like 30
     assert out.loc["b", "forecast_error"] == 10 and out.loc["b", "supply_failure"] == 0
@@ -434,19 +435,19 @@ def test_charts_return_axes_with_unit_labels_and_never_show(monkeypatch):
     monkeypatch.setattr(plt, "show", no_show)
     plan = pd.DataFrame({"sku": ["a", "b"], "units": [50.0, 50.0], "revenue": [500.0, 1000.0]})
     actual = pd.DataFrame({"sku": ["a", "b"], "units": [30.0, 80.0], "revenue": [330.0, 1500.0]})
-    bridge = kpi.variance_bridge(plan, actual)
-    ax = kpi.plot_variance_bridge(bridge, value_label="Revenue (EUR)", zoom=False)
+    bridge = variance.variance_bridge(plan, actual)
+    ax = variance.plot_variance_bridge(bridge, value_label="Revenue (EUR)", zoom=False)
     assert ax.get_ylabel() == "Revenue (EUR)" and ax.get_ylim()[0] <= 0
     heights = [p.get_height() for p in ax.patches]
     assert heights[-1] == pytest.approx(1830)  # the closing bar is the actual
-    ax = kpi.plot_variance_bridge(bridge, value_label="Revenue (EUR)")
+    ax = variance.plot_variance_bridge(bridge, value_label="Revenue (EUR)")
     assert ax.get_ylim()[0] > 0 and "does not start at 0" in ax.get_ylabel()
     assert ax.get_ylim()[0] < min(1500, 1830)  # every level stays in view
     ax = kpi.plot_cash_cycle(kpi.working_capital_what_if(**ROUTE66, inventory_reduction=0.1))
     assert "days" in ax.get_xlabel() and len(ax.get_yticklabels()) == 2
     table = pd.DataFrame({1: [5.0, -3.0]}, index=pd.Index(["a", "b"], name="family"))
     table.columns.name = "lag (months)"
-    ax = kpi.plot_bias_heatmap(table)
+    ax = variance.plot_bias_heatmap(table)
     assert ax.get_xlabel() == "lag (months)"
     plt.close("all")
 
@@ -461,7 +462,7 @@ _PLAN = pd.DataFrame({"sku": ["a"], "units": [10.0], "revenue": [100.0]})
     [
         (lambda: kpi.traffic_light(0.9, 0.95, direction="up-ish"), "direction"),
         (lambda: kpi.traffic_light(0.9, 0.95, tolerance=-1), "tolerance"),
-        (lambda: kpi.traffic_light(float("nan"), 0.95), "NaN"),
+        (lambda: kpi.traffic_light(float("nan"), 0.95), "got nan"),
         (lambda: kpi.rate_kpis(pd.DataFrame({"actual": [1.0]})), "missing column"),
         (lambda: kpi.service_kpis(_lines().drop(columns="shipped_date")), "shipped_date"),
         (lambda: kpi.service_kpis(_lines().assign(requested_units=0)), "> 0"),
@@ -494,42 +495,42 @@ _PLAN = pd.DataFrame({"sku": ["a"], "units": [10.0], "revenue": [100.0]})
             ),
             "months_of_cover",
         ),
-        (lambda: kpi.price_volume_mix(_PLAN, _PLAN.drop(columns="units")), "units"),
-        (lambda: kpi.price_volume_mix(_PLAN, _PLAN.assign(units=0.0)), "unit value"),
-        (lambda: kpi.price_volume_mix(_PLAN.assign(units=0.0, revenue=0.0), _PLAN), "0 units"),
-        (lambda: kpi.price_volume_mix(_PLAN, _PLAN.assign(units=float("nan"))), "NaN"),
-        (lambda: kpi.price_volume_mix(_PLAN, _PLAN, by=[]), "by is required"),
-        (lambda: kpi.plot_variance_bridge(pd.Series({"plan": 1.0})), "index"),
+        (lambda: variance.price_volume_mix(_PLAN, _PLAN.drop(columns="units")), "units"),
+        (lambda: variance.price_volume_mix(_PLAN, _PLAN.assign(units=0.0)), "unit value"),
+        (lambda: variance.price_volume_mix(_PLAN.assign(units=0.0, revenue=0.0), _PLAN), "0 units"),
+        (lambda: variance.price_volume_mix(_PLAN, _PLAN.assign(units=float("nan"))), "NaN"),
+        (lambda: variance.price_volume_mix(_PLAN, _PLAN, by=[]), "by is required"),
+        (lambda: variance.plot_variance_bridge(pd.Series({"plan": 1.0})), "index"),
         (
-            lambda: kpi.plot_variance_bridge(
+            lambda: variance.plot_variance_bridge(
                 pd.Series({"plan": 1.0, "volume": 1.0, "mix": 0.0, "price": 0.0, "actual": 5.0})
             ),
             "does not close",
         ),
-        (lambda: kpi.bias_table(_PLAN, rows="sku", columns="lag"), "lag"),
-        (lambda: kpi.pareto_table(pd.Series(dtype=float)), "non-empty"),
-        (lambda: kpi.pareto_table(pd.Series({"a": -1.0})), ">= 0"),
-        (lambda: kpi.pareto_table(pd.Series({"a": 1.0}), vital_share=80), "fraction"),
+        (lambda: variance.bias_table(_PLAN, rows="sku", columns="lag"), "lag"),
+        (lambda: variance.pareto_table(pd.Series(dtype=float)), "non-empty"),
+        (lambda: variance.pareto_table(pd.Series({"a": -1.0})), ">= 0"),
+        (lambda: variance.pareto_table(pd.Series({"a": 1.0}), vital_share=80), "fraction"),
         (
-            lambda: kpi.separate_forecast_and_supply_error(
+            lambda: variance.separate_forecast_and_supply_error(
                 pd.DataFrame({"forecast": [1], "ordered_units": [1], "shipped_units": [2]})
             ),
             "more than was ordered",
         ),
         (
-            lambda: kpi.tracking_signal_exceptions(
+            lambda: variance.tracking_signal_exceptions(
                 pd.DataFrame({"sku": ["a"], "period": [1], "actual": [1], "forecast": [1]}),
                 by="sku",
                 limit=0,
             ),
             "limit",
         ),
-        (lambda: kpi.plan_vs_actual(_PLAN, _PLAN, by="sku", measures=[]), "measures"),
+        (lambda: variance.plan_vs_actual(_PLAN, _PLAN, by="sku", measures=[]), "measures"),
         (lambda: kpi.inventory_turns(float("inf"), float("inf")), "infinite"),  # was NaN
         (lambda: kpi.inventory_turns(7e6, [3.75e5, float("inf")]), "infinite"),
         (lambda: kpi.days_of_supply(100.0, 1000.0, days=float("inf")), "infinite"),
         (
-            lambda: kpi.plan_vs_actual(
+            lambda: variance.plan_vs_actual(
                 _PLAN, _PLAN.assign(revenue=float("inf")), by="sku", measures=["units", "revenue"]
             ),
             "infinite",
@@ -589,7 +590,7 @@ def test_default_column_names_fit_the_tallridge_tables():
     service = kpi.service_kpis(closed)
     assert 0 < service["otif"] <= service["on_time"] <= 1
     assert 0 < service["unit_fill_rate"] <= 1
-    split = kpi.separate_forecast_and_supply_error(
+    split = variance.separate_forecast_and_supply_error(
         company.sales.assign(forecast=company.sales["ordered_units"])
     )
     assert (split["forecast_error"] == 0).all() and (split["supply_failure"] >= 0).all()
@@ -607,9 +608,9 @@ def company():
 
 
 def test_management_review_pack_is_coherent(company):
-    review = kpi.management_review(company, year=2025)
+    review = sop.management_review(company, year=2025)
     card = review["scorecard"]
-    assert list(card.index) == list(kpi.DEFAULT_TARGETS.index)
+    assert list(card.index) == list(kpi_review.DEFAULT_TARGETS.index)
     assert set(card["status"]) <= {"green", "amber", "red"}
     b = review["bridge"]
     # the family comparison and the SKU bridge explain the same revenue gap
@@ -627,8 +628,22 @@ def test_management_review_pack_is_coherent(company):
     )
 
 
+def test_management_review_is_a_result_object_that_reads_like_the_dict(company):
+    review = sop.management_review(company, year=2025)
+    assert isinstance(review, kpi_review.ManagementReview)
+    assert review.scorecard is review["scorecard"]
+    assert list(review)[:2] == ["scorecard", "service"] and len(dict(review)) == 14
+    # the same pack from plain tables (the year's tables as case.management_review selects them)
+    again = kpi_review.review_from_tables(
+        **_case._year_tables(company, 2025),
+        stock=_case._review_stock(company),
+        forecast_errors=_case._forecast_errors(company, 2025),
+    )
+    pd.testing.assert_frame_equal(again.scorecard, review.scorecard)
+
+
 def test_management_review_runs_on_a_data_variant():
-    review = kpi.management_review(sop.load_company(seed=3), year=2025)
+    review = sop.management_review(sop.load_company(seed=3), year=2025)
     assert review["scorecard"]["actual"].notna().all()
     fig = kpi.plot_management_review(review)
     assert len(fig.axes) >= 4
@@ -640,12 +655,12 @@ def test_management_review_bad_input(company):
         products = company.products
 
     with pytest.raises(ValueError, match="lacks table"):
-        kpi.management_review(Partial(), year=2025)
+        sop.management_review(Partial(), year=2025)
     with pytest.raises(ValueError, match="no rows for 1990"):
-        kpi.management_review(company, year=1990)
-    bad = kpi.DEFAULT_TARGETS.rename(index={"otif": "happiness"})
+        sop.management_review(company, year=1990)
+    bad = kpi_review.DEFAULT_TARGETS.rename(index={"otif": "happiness"})
     with pytest.raises(ValueError, match="unknown KPI"):
-        kpi.management_review(company, year=2025, targets=bad)
+        sop.management_review(company, year=2025, targets=bad)
     with pytest.raises(ValueError, match="management_review"):
         kpi.plot_management_review({"bridge": None})
 

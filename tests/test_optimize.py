@@ -24,16 +24,16 @@ import pandas as pd
 import pytest
 
 import sopcourse as sop
-from sopcourse.optimize import (
-    PlanningInputs,
+from sopcourse.allocation import (
     allocate_by_priority,
     allocate_fair_share,
     allocate_max_profit,
-    balancing_plan,
     compare_allocations,
+)
+from sopcourse.balancing import PlanningInputs, balancing_plan, example_planning_inputs
+from sopcourse.optimize import (
     compare_toc_with_lp,
     constraint_analysis,
-    example_planning_inputs,
     product_mix,
     throughput_per_constraint_unit,
     toc_product_mix,
@@ -767,3 +767,33 @@ def test_tallridge_planning_inputs_cover_the_horizon_and_solve(company):
 def test_bad_company_arguments_raise_clear_errors(company, call, message):
     with pytest.raises(ValueError, match=message):
         call(company)
+
+
+def test_horizon_is_the_number_of_periods_planned_and_the_old_names_still_work(company):
+    new = sop.planning_inputs_from_company(company, horizon=2)
+    old = sop.planning_inputs_from_company(company, months=2)
+    pd.testing.assert_frame_equal(new.demand, old.demand)
+    assert sorted(new.demand["period"].unique()) == ["2026-01", "2026-02"]
+    with pytest.raises(ValueError, match="not both"):
+        sop.planning_inputs_from_company(company, horizon=3, months=2)
+    a = example_planning_inputs(2, 2, 2, horizon=3, seed=5)
+    b = example_planning_inputs(2, 2, 2, n_periods=3, seed=5)
+    pd.testing.assert_frame_equal(a.demand, b.demand)
+    assert sorted(a.demand["period"].unique()) == [1, 2, 3]
+
+
+def test_each_step_names_the_company_tables_it_reads(company):
+    from sopcourse.case import PLANNING_TABLES, REVIEW_TABLES, STEP_TABLES
+
+    assert set(STEP_TABLES) == {"product mix", "balancing plan", "management review"}
+    assert PLANNING_TABLES == STEP_TABLES["balancing plan"]
+    assert REVIEW_TABLES == STEP_TABLES["management review"]
+    for tables in STEP_TABLES.values():
+        assert all(getattr(company, t, None) is not None for t in tables)
+
+    class NoRoutings:
+        products = company.products
+        sales_plan = company.sales_plan
+
+    with pytest.raises(ValueError, match=r"lacks table\(s\) \['routings', 'work_centres'\]"):
+        sop.product_mix_inputs(NoRoutings(), "P1", "2026-05")

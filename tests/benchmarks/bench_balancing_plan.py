@@ -49,7 +49,7 @@ def main() -> None:
     company = sop.load_company()
     months = [str(p) for p in pd.period_range("2026-01", periods=18, freq="M")]
     supply = pd.DataFrame({"component": "BAT-500", "period": months, "quantity": 700.0})
-    tallridge = sop.planning_inputs_from_company(company, months=18, component_supply=supply)
+    tallridge = sop.planning_inputs_from_company(company, horizon=18, component_supply=supply)
     base = report("Tallridge (18 months)", tallridge, 5)
     big = sop.example_planning_inputs(38, 2, 8, 45, seed=1)
     bigger = report("synthetic x10", big, 3)
