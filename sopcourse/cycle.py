@@ -417,7 +417,8 @@ def _component_supply(company, skus, consensus, periods) -> pd.DataFrame:
 
 
 def _supply_review(company, month, periods, consensus, notes):
-    from .optimize import PLANNING_TABLES, balancing_plan, planning_inputs_from_company
+    from .balancing import balancing_plan
+    from .case import PLANNING_TABLES, planning_inputs_from_company
 
     missing = _missing(company, PLANNING_TABLES)
     if missing:
@@ -814,11 +815,11 @@ def run_cycle(
     done(4)
 
     # 5 executive review
-    from .kpi import _REVIEW_TABLES, management_review
+    from .case import REVIEW_TABLES, management_review
 
     year = _review_year(m)
     review = None
-    absent = _missing(company, _REVIEW_TABLES)
+    absent = _missing(company, REVIEW_TABLES)
     if absent:
         notes.append(f"KPI review skipped: the data has no table(s) {absent}.")
         year = None
