@@ -389,11 +389,11 @@ def test_committed_csvs_are_exactly_the_standard_seed(tmp_path, variants):
 
 
 def test_readme_dictionary_and_diagram_are_generated_from_the_schema(tmp_path):
-    from sopcourse.datasets.schema import update_readme
+    from sopcourse.datasets.commands import update_readme
 
     copy = tmp_path / "README.md"
     shutil.copyfile(data_dir() / "README.md", copy)
-    assert not update_readme(copy), "run: python -m sopcourse.datasets.schema"
+    assert not update_readme(copy), "run: python -m sopcourse.datasets.commands"
     text = copy.read_text(encoding="utf-8")
     for name, table in SCHEMA.items():
         assert f"### {name}" in text
@@ -452,9 +452,10 @@ def test_bad_seed_argument_is_rejected(seed, monkeypatch):
 
 
 def test_missing_data_folder_says_how_to_fix_it(monkeypatch, tmp_path):
-    import sopcourse
+    from sopcourse.datasets import load
 
-    monkeypatch.setattr(sopcourse, "__file__", str(tmp_path / "site" / "sopcourse" / "__init__.py"))
+    fake = tmp_path / "site" / "sopcourse" / "datasets" / "load.py"
+    monkeypatch.setattr(load, "__file__", str(fake))
     with pytest.raises(FileNotFoundError, match="pip install -e"):
         sop.load_company(seed=0)
 

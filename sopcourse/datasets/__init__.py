@@ -4,6 +4,11 @@
 tables of a variant; ``validate_data(folder)`` checks a folder of your own. On the command
 line: ``sopcourse data validate DIR`` and ``sopcourse data generate --seed N --out DIR``.
 The schema (tables, columns, keys, joins) is :data:`sopcourse.datasets.schema.SCHEMA`.
+
+Modules, each importing only those before it: ``schema`` (the tables, and how a column is
+typed), ``parse`` (what a cell may hold), ``validate`` (checks a folder), ``catalogue``,
+``draws`` and the ``*_tables`` builders (used by ``generate``), ``load`` (the loader and
+the CSV writer), ``commands`` (the command line, and the README writer).
 """
 
 from __future__ import annotations

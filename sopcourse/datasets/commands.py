@@ -1,4 +1,7 @@
-"""``sopcourse data validate DIR`` and ``sopcourse data generate --seed N --out DIR``."""
+"""``sopcourse data validate DIR`` and ``sopcourse data generate --seed N --out DIR``; and
+the maintainer's command that rewrites the generated parts of ``datasets/README.md``
+(``python -m sopcourse.datasets.commands``, after a change to the schema).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+
+from .schema import data_dictionary_markdown, join_diagram_mermaid
 
 
 def _validate(args) -> int:
@@ -68,3 +73,45 @@ def register_cli(subparsers) -> None:
         "--force", action="store_true", help="overwrite the table files of a non-empty folder"
     )
     g.set_defaults(func=_generate)
+
+
+# --------------------------------------------------------------------------- README
+_BLOCKS = {
+    "DATA DICTIONARY": data_dictionary_markdown,
+    "JOIN DIAGRAM": join_diagram_mermaid,
+}
+
+
+def update_readme(path) -> bool:
+    r"""Rewrite the generated blocks of ``datasets/README.md`` (between the ``<!-- BEGIN
+    NAME ... -->`` and ``<!-- END NAME -->`` markers) from the schema; return True if the
+    file changed.
+
+    Run ``python -m sopcourse.datasets.commands`` after changing the schema.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     readme = pathlib.Path(d) / "README.md"
+    ...     _ = readme.write_text("<!-- BEGIN DATA DICTIONARY -->\nold\n<!-- END DATA DICTIONARY -->\n"
+    ...                           "<!-- BEGIN JOIN DIAGRAM -->\n<!-- END JOIN DIAGRAM -->\n")
+    ...     update_readme(readme), "### sales" in readme.read_text()
+    (True, True)
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    new = text
+    for name, func in _BLOCKS.items():
+        start = new.index("-->\n", new.index(f"<!-- BEGIN {name}")) + 4
+        end = new.index(f"<!-- END {name} -->")
+        new = new[:start] + func() + new[end:]
+    if new != text:
+        path.write_text(new, encoding="utf-8", newline="\n")
+    return new != text
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    from .load import data_dir
+
+    print("updated" if update_readme(data_dir() / "README.md") else "up to date")

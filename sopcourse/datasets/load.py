@@ -1,7 +1,7 @@
 """Load the Tallridge Cycles company: typed tables from the committed CSVs or a variant.
 
-The data folder is found relative to the package (``Path(sopcourse.__file__).parents[1]
-/ "datasets"``, the repository's ``datasets/``), never the working directory.
+The data folder is found relative to the package (``datasets/`` beside the ``sopcourse``
+package folder: the repository's ``datasets/``), never the working directory.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .parse import coerce_column
-from .schema import SCHEMA
+from .._checks import check_whole_number
+from .generate import SEED_HINT, generate
+from .schema import SCHEMA, coerce_table
 
 __all__ = [
     "Company",
@@ -44,9 +44,7 @@ def package_data_dir() -> Path:
     >>> package_data_dir().name
     'datasets'
     """
-    import sopcourse
-
-    path = Path(sopcourse.__file__).resolve().parents[1] / "datasets"
+    path = Path(__file__).resolve().parents[2] / "datasets"  # sopcourse/datasets/load.py
     if not (path / "products.csv").is_file():
         raise FileNotFoundError(
             f"The Tallridge Cycles data folder {path} is missing or incomplete. The course "
@@ -115,23 +113,6 @@ class Company:
             f"<p><b>{head}</b></p><table><tr><th>table</th><th>rows</th><th>what</th></tr>"
             f"{rows}</table>"
         )
-
-
-def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Type the columns of a table as the schema says (also used for generated tables).
-
-    Examples
-    --------
-    >>> raw = pd.DataFrame({"plant": ["P1"], "name": ["Apeldoorn"], "country": ["NL"]})
-    >>> coerce_table("plants", raw).dtypes.astype(str).tolist()
-    ['str', 'str', 'str']
-    """
-    table = SCHEMA[name]
-    missing = [c for c in table.column_names if c not in df.columns]
-    if missing:
-        raise ValueError(f"table {name} has no column(s) {missing}; it needs {table.column_names}.")
-    out = {c.name: coerce_column(c, df[c.name]).reset_index(drop=True) for c in table.columns}
-    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
 
 def _format_column(s: pd.Series, dtype: str) -> pd.Series:
@@ -276,15 +257,11 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
         return copy.deepcopy(_ASSIGNED["company"])
     if seed is None:
         seed = _seed_from_env()
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer (0 = the standard data), not {seed!r}.")
-    seed = int(seed)
+    seed = check_whole_number(seed, "seed", low=0, hint=SEED_HINT)
     if seed == 0:
         folder = package_data_dir()
         tables = {n: read_table(n, folder) for n in SCHEMA}
         return Company(**tables, seed=0, source=str(folder))
-    from .generate import generate
-
     return Company(**generate(seed), seed=seed, source="generated in memory")
 
 

@@ -3,8 +3,9 @@
 The one definition shared by :func:`~sopcourse.datasets.validate_data` (which reports
 every cell that does not fit) and :func:`~sopcourse.datasets.load_company` (which types
 the columns of a data folder only through it), so that whatever validates, loads, and
-whatever cannot be loaded is reported by validate. Generated tables are typed by the
-same :func:`coerce_column`.
+whatever cannot be loaded is reported by validate. A column that parses is typed by
+:func:`~sopcourse.datasets.schema.coerce_column` (re-exported here), which types the
+generated tables too.
 
 A cell is its text with the spaces around it removed; an empty cell is a missing value
 (allowed only in the columns the schema marks ``nullable``). Per column type:
@@ -29,7 +30,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .schema import Column
+from .schema import DECIMALS, LOADED_DTYPES, Column, coerce_column
 
 __all__ = [
     "LARGEST",
@@ -43,57 +44,13 @@ __all__ = [
 LARGEST = 1e12  # the largest size of a number in any column without its own bounds
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years a month or a date may have
 
-#: The pandas dtype of each schema type once loaded (``str(series.dtype)``).
-LOADED_DTYPES = {
-    "str": "str",
-    "category": "category",
-    "int": "int64",
-    "float": "float64",
-    "money": "float64",
-    "month": "period[M]",
-    "date": "datetime64[ns]",
-    "bool": "bool",
-}
-
 # ASCII digits only (``\d`` alone would take any script's digits)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-_DECIMALS = {"float": 4, "money": 2}
 
 Issues = list[tuple[np.ndarray, str]]
-
-
-def coerce_column(col: Column, s: pd.Series) -> pd.Series:
-    """Type one column as the schema says; ``s`` holds values that fit the type
-    (missing ones as NaN/None), as :func:`parse_column` leaves them or a generator
-    makes them. Returns a Series on the same index.
-
-    Examples
-    --------
-    >>> from sopcourse.datasets.schema import SCHEMA
-    >>> coerce_column(SCHEMA["sales"].column("month"), pd.Series(["2024-01"])).dtype
-    period[M]
-    """
-    if col.dtype == "str":
-        out = s.astype("str").where(s.notna()) if col.nullable else s.astype("str")
-    elif col.dtype == "category":
-        out = pd.Categorical(s.where(s.notna()), categories=list(col.categories))
-    elif col.dtype == "int":
-        out = pd.to_numeric(s).astype("int64")
-    elif col.dtype in _DECIMALS:
-        out = pd.to_numeric(s).astype("float64").round(_DECIMALS[col.dtype]) + 0.0  # no -0.0
-    elif col.dtype == "month":
-        if isinstance(s.dtype, pd.PeriodDtype):
-            out = s
-        else:
-            out = pd.to_datetime(s, format="%Y-%m").dt.to_period("M")
-    elif col.dtype == "date":
-        out = pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[ns]")
-    else:  # bool
-        out = s.astype("int64").astype(bool) if s.dtype != bool else s
-    return pd.Series(out, index=s.index, name=col.name)
 
 
 class _Cells:
@@ -233,7 +190,7 @@ def _numbers(col: Column, text: pd.Series, cells: _Cells, present: np.ndarray):
         )
         ok = syntax
         with np.errstate(invalid="ignore", over="ignore"):
-            loaded = np.round(values, _DECIMALS[col.dtype]) + 0.0
+            loaded = np.round(values, DECIMALS[col.dtype]) + 0.0
     flagged = ~ok
     if col.min is not None:
         low = ok & (loaded < col.min)

@@ -3,7 +3,8 @@
 Each :class:`Table` lists its columns (name, type, unit, meaning), its primary key and its
 foreign keys. :mod:`sopcourse.datasets.validate` checks files against it,
 :mod:`sopcourse.datasets.load` types the columns with it, and ``datasets/README.md`` is
-written from it (:func:`data_dictionary_markdown`).
+written from it (:func:`data_dictionary_markdown`, :func:`join_diagram_mermaid`; the file is
+rewritten by :func:`sopcourse.datasets.commands.update_readme`).
 
 Column types (``dtype``):
 
@@ -14,14 +15,19 @@ Column types (``dtype``):
 - ``month``: ``YYYY-MM`` (loaded as ``pandas.Period[M]``); ``date``: ``YYYY-MM-DD``
   (loaded as ``Timestamp``); ``bool``: ``0`` or ``1`` (loaded as bool).
 
-What a cell of each type may hold, and the pandas dtype it is loaded as
-(:data:`~sopcourse.datasets.parse.LOADED_DTYPES`), is defined once, in
-:mod:`sopcourse.datasets.parse`, for validation and loading alike.
+The pandas dtype each type is loaded as (:data:`LOADED_DTYPES`) and the typing of a
+column and a table (:func:`coerce_column`, :func:`coerce_table`: for files and generated
+tables alike) are defined here; what a cell of each type may hold as text is defined
+once, in :mod:`sopcourse.datasets.parse`, for validation and loading alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .._checks import require_columns
 
 __all__ = [
     "Column",
@@ -32,6 +38,10 @@ __all__ = [
     "PLANNING_MONTH",
     "PLAN_END",
     "REQUIRED_TABLES",
+    "LOADED_DTYPES",
+    "DECIMALS",
+    "coerce_column",
+    "coerce_table",
     "data_dictionary_markdown",
     "join_diagram_mermaid",
 ]
@@ -647,6 +657,68 @@ _table(
 REQUIRED_TABLES = ("products", "regions", "sales")
 
 
+# --------------------------------------------------------------------------- typing
+#: The pandas dtype of each schema type once loaded (``str(series.dtype)``).
+LOADED_DTYPES = {
+    "str": "str",
+    "category": "category",
+    "int": "int64",
+    "float": "float64",
+    "money": "float64",
+    "month": "period[M]",
+    "date": "datetime64[ns]",
+    "bool": "bool",
+}
+
+#: The decimals a ``float`` and a ``money`` value are kept (and written) with.
+DECIMALS = {"float": 4, "money": 2}
+
+
+def coerce_column(col: Column, s: pd.Series) -> pd.Series:
+    """Type one column as the schema says; ``s`` holds values that fit the type
+    (missing ones as NaN/None), as :func:`~sopcourse.datasets.parse.parse_column` leaves
+    them or a generator makes them. Returns a Series on the same index.
+
+    Examples
+    --------
+    >>> coerce_column(SCHEMA["sales"].column("month"), pd.Series(["2024-01"])).dtype
+    period[M]
+    """
+    if col.dtype == "str":
+        out = s.astype("str").where(s.notna()) if col.nullable else s.astype("str")
+    elif col.dtype == "category":
+        out = pd.Categorical(s.where(s.notna()), categories=list(col.categories))
+    elif col.dtype == "int":
+        out = pd.to_numeric(s).astype("int64")
+    elif col.dtype in DECIMALS:
+        out = pd.to_numeric(s).astype("float64").round(DECIMALS[col.dtype]) + 0.0  # no -0.0
+    elif col.dtype == "month":
+        if isinstance(s.dtype, pd.PeriodDtype):
+            out = s
+        else:
+            out = pd.to_datetime(s, format="%Y-%m").dt.to_period("M")
+    elif col.dtype == "date":
+        out = pd.to_datetime(s, format="%Y-%m-%d").astype("datetime64[ns]")
+    else:  # bool
+        out = s.astype("int64").astype(bool) if s.dtype != bool else s
+    return pd.Series(out, index=s.index, name=col.name)
+
+
+def coerce_table(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Type the columns of a table as the schema says (also used for generated tables).
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"plant": ["P1"], "name": ["Apeldoorn"], "country": ["NL"]})
+    >>> coerce_table("plants", raw).dtypes.astype(str).tolist()
+    ['str', 'str', 'str']
+    """
+    table = SCHEMA[name]
+    require_columns(df, table.column_names, f"the {name} table", allow_empty=True)
+    out = {c.name: coerce_column(c, df[c.name]).reset_index(drop=True) for c in table.columns}
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
 def data_dictionary_markdown() -> str:
     """The column-by-column data dictionary as Markdown (one section per table).
 
@@ -699,45 +771,3 @@ def join_diagram_mermaid() -> str:
             out.append(f'    {ref} ||--{many} {t.name} : "{label}"')
     out.append("```")
     return "\n".join(out) + "\n"
-
-
-_BLOCKS = {
-    "DATA DICTIONARY": data_dictionary_markdown,
-    "JOIN DIAGRAM": join_diagram_mermaid,
-}
-
-
-def update_readme(path) -> bool:
-    r"""Rewrite the generated blocks of ``datasets/README.md`` (between the ``<!-- BEGIN
-    NAME ... -->`` and ``<!-- END NAME -->`` markers); return True if the file changed.
-
-    Run ``python -m sopcourse.datasets.schema`` after changing the schema.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     readme = pathlib.Path(d) / "README.md"
-    ...     _ = readme.write_text("<!-- BEGIN DATA DICTIONARY -->\nold\n<!-- END DATA DICTIONARY -->\n"
-    ...                           "<!-- BEGIN JOIN DIAGRAM -->\n<!-- END JOIN DIAGRAM -->\n")
-    ...     update_readme(readme), "### sales" in readme.read_text()
-    (True, True)
-    """
-    from pathlib import Path
-
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    new = text
-    for name, func in _BLOCKS.items():
-        start = new.index("-->\n", new.index(f"<!-- BEGIN {name}")) + 4
-        end = new.index(f"<!-- END {name} -->")
-        new = new[:start] + func() + new[end:]
-    if new != text:
-        path.write_text(new, encoding="utf-8", newline="\n")
-    return new != text
-
-
-if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    from .load import data_dir
-
-    print("updated" if update_readme(data_dir() / "README.md") else "up to date")

@@ -100,54 +100,17 @@ class _Checker:
 
     # --------------------------------------------------------------- reading one file
     def read(self, table: Table) -> None:
-        path = self.folder / table.file
         f = table.file
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.add(
-                f,
-                [line],
-                None,
-                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}). Save the file "
-                "as UTF-8 (in Excel: 'CSV UTF-8'; in pandas: to_csv(..., encoding='utf-8')).",
-            )
-            return
-        if not text.strip():
-            self.add(
-                f,
-                [],
-                None,
-                "is empty. It needs a header line with the columns "
-                f"{', '.join(table.column_names)} and one row per {table.grain.removeprefix('one row per ')}.",
-            )
+        text = self._text(table)
+        if text is None:
             return
         nul = "\x00" in text  # the csv module cannot read it: shield it, parse_column reports it
         if nul:
             text = text.replace("\x00", _NUL)
-        reader = csv.reader(io.StringIO(text, newline=""))
-        rows, ends = [], []  # the records, and the line each one ends on
-        try:
-            if '"' in text:  # a quoted value may span lines: follow the reader's count
-                for row in reader:
-                    rows.append(row)
-                    ends.append(reader.line_num)
-            else:  # one record per line
-                rows = list(reader)
-                ends = list(range(1, len(rows) + 1))
-        except csv.Error as exc:
-            self.add(
-                f,
-                [reader.line_num],
-                None,
-                f"cannot be read as CSV ({exc}); check the quotes on this line (a value with "
-                "a comma or a line break needs double quotes around it, a quote inside one is "
-                'written twice "") and save the file again as CSV.',
-            )
+        records = self._records(f, text)
+        if records is None:
             return
-        starts = [1] + [e + 1 for e in ends[:-1]]  # the line each record starts on
+        rows, starts = records
         header = [h.strip() for h in rows[0]]
         body, lines = rows[1:], starts[1:]
         # Blank lines at the end are harmless; blank lines in the middle are rows of nothing.
@@ -211,6 +174,72 @@ class _Checker:
         )
         if bad_width:
             frame = frame.drop(index=[lines[i] for i in bad_width])
+        self._strip_spaces(f, frame, keep)
+        self.raw[table.name] = frame
+        self.good[table.name] = {}
+        self.typed[table.name] = {}
+        for c in keep:
+            if nul:
+                frame[c] = frame[c].str.replace(_NUL, "\x00", regex=False)
+            self.check_column(table, frame, table.column(c))
+
+    def _text(self, table: Table) -> str | None:
+        """The file as text, or None (and a problem) when it is not UTF-8 or is empty."""
+        path = self.folder / table.file
+        f = table.file
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            self.add(
+                f,
+                [line],
+                None,
+                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}). Save the file "
+                "as UTF-8 (in Excel: 'CSV UTF-8'; in pandas: to_csv(..., encoding='utf-8')).",
+            )
+            return None
+        if not text.strip():
+            self.add(
+                f,
+                [],
+                None,
+                "is empty. It needs a header line with the columns "
+                f"{', '.join(table.column_names)} and one row per {table.grain.removeprefix('one row per ')}.",
+            )
+            return None
+        return text
+
+    def _records(self, f: str, text: str) -> tuple[list[list[str]], list[int]] | None:
+        """The CSV records and the line each starts on, or None (and a problem) when the
+        text cannot be read as CSV."""
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows, ends = [], []  # the records, and the line each one ends on
+        try:
+            if '"' in text:  # a quoted value may span lines: follow the reader's count
+                for row in reader:
+                    rows.append(row)
+                    ends.append(reader.line_num)
+            else:  # one record per line
+                rows = list(reader)
+                ends = list(range(1, len(rows) + 1))
+        except csv.Error as exc:
+            self.add(
+                f,
+                [reader.line_num],
+                None,
+                f"cannot be read as CSV ({exc}); check the quotes on this line (a value with "
+                "a comma or a line break needs double quotes around it, a quote inside one is "
+                'written twice "") and save the file again as CSV.',
+            )
+            return None
+        starts = [1] + [e + 1 for e in ends[:-1]]  # the line each record starts on
+        return rows, starts
+
+    def _strip_spaces(self, f: str, frame: pd.DataFrame, keep: list[str]) -> None:
+        """Remove the spaces around the values of ``frame`` (in place); warn where a
+        value had some."""
         for c in keep:  # a value is its text without the spaces around it
             codes, uniques = pd.factorize(frame[c].to_numpy(dtype=object))
             plain = np.array([v.strip() for v in uniques], dtype=object)
@@ -230,13 +259,6 @@ class _Checker:
                     "warning",
                 )
             frame[c] = stripped
-        self.raw[table.name] = frame
-        self.good[table.name] = {}
-        self.typed[table.name] = {}
-        for c in keep:
-            if nul:
-                frame[c] = frame[c].str.replace(_NUL, "\x00", regex=False)
-            self.check_column(table, frame, table.column(c))
 
     # --------------------------------------------------------------- one column
     def check_column(self, table: Table, frame: pd.DataFrame, col) -> None:
