@@ -53,8 +53,9 @@ for _name in _PUBLIC_MODULES:
         __all__.append(_public)
 del _name
 
-# Sub-packages with heavier imports, loaded on first use: ``sop.widgets``, ``sop.grading``.
-_LAZY_SUBMODULES = {"widgets", "grading"}
+# Loaded on first use: ``sop.widgets``, ``sop.grading`` (heavier imports) and
+# ``sop.examples`` (the textbook instances, ``sop.examples.wyndor()``; not re-exported).
+_LAZY_SUBMODULES = {"widgets", "grading", "examples"}
 
 
 def __getattr__(name):
