@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 import sopcourse as sop
+from sopcourse import examples
 from sopcourse.allocation import (
     allocate_by_priority,
     allocate_fair_share,
@@ -40,20 +41,13 @@ from sopcourse.optimize import (
 )
 from sopcourse.solver import InfeasibleModelError, LinearProgram, UnboundedModelError
 
-# -- data of the published examples ---------------------------------------------------
-WYNDOR_MARGIN = pd.Series({"doors": 3.0, "windows": 5.0})
-WYNDOR_USAGE = pd.DataFrame(
-    {"plant1": [1.0, 0.0], "plant2": [0.0, 2.0], "plant3": [3.0, 2.0]}, index=["doors", "windows"]
-)
-WYNDOR_CAPACITY = pd.Series({"plant1": 4.0, "plant2": 12.0, "plant3": 18.0})
+# -- data of the published examples (sopcourse.examples: data and citation) -----------
+_WYNDOR = examples.wyndor()  # Hillier & Lieberman, section 3.1
+WYNDOR_MARGIN, WYNDOR_USAGE, WYNDOR_CAPACITY = _WYNDOR.margin, _WYNDOR.usage, _WYNDOR.capacity
 
-PQ_THROUGHPUT = pd.Series({"P": 90.0 - 45.0, "Q": 100.0 - 40.0})
-PQ_USAGE = pd.DataFrame(
-    {"A": [15.0, 10.0], "B": [15.0, 30.0], "C": [15.0, 5.0], "D": [15.0, 5.0]}, index=["P", "Q"]
-)
-PQ_CAPACITY = pd.Series(2400.0, index=list("ABCD"))
-PQ_DEMAND = pd.Series({"P": 100.0, "Q": 50.0})
-PQ_OPERATING_EXPENSE = 6000.0
+_PQ = examples.goldratt_pq()  # Goldratt (1990), P & Q
+PQ_THROUGHPUT, PQ_USAGE, PQ_CAPACITY = _PQ.throughput, _PQ.usage, _PQ.capacity
+PQ_DEMAND, PQ_OPERATING_EXPENSE = _PQ.demand, _PQ.operating_expense
 
 
 def wyndor():
@@ -336,15 +330,16 @@ def test_min_fill_rates_above_supply_raise_a_clear_error():
 # -- balancing plan -------------------------------------------------------------------
 def powerco_inputs() -> PlanningInputs:
     """Winston (4th ed.) section 7.1, Powerco, as a one-period balancing plan."""
-    plants, cities = ["plant1", "plant2", "plant3"], ["city1", "city2", "city3", "city4"]
-    cost = [[8, 6, 10, 9], [9, 12, 13, 7], [14, 9, 16, 5]]
+    powerco = examples.powerco()
+    plants, cities = list(powerco.supply.index), list(powerco.demand.index)
+    cost = powerco.cost.to_numpy()
     return PlanningInputs(
         demand=pd.DataFrame(
             {
                 "product": "kwh",
                 "market": cities,
                 "period": 1,
-                "demand": [45.0, 20, 30, 30],
+                "demand": powerco.demand.to_numpy(),
                 "lost_sales_cost": 1000.0,
             }
         ),
@@ -353,7 +348,7 @@ def powerco_inputs() -> PlanningInputs:
             {"product": "kwh", "plant": plants, "work_centre": "generation", "hours_per_unit": 1.0}
         ),
         capacity=pd.DataFrame(
-            {"plant": plants, "work_centre": "generation", "hours": [35.0, 50, 40]}
+            {"plant": plants, "work_centre": "generation", "hours": powerco.supply.to_numpy()}
         ),
         lanes=pd.DataFrame(
             [(p, c, float(cost[i][j])) for i, p in enumerate(plants) for j, c in enumerate(cities)],
