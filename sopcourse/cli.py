@@ -1,21 +1,25 @@
 """The ``sopcourse`` command.
 
-Sub-commands are contributed by the domain modules: each module in
-``_COMMAND_MODULES`` that exists and defines ``register_cli(subparsers)`` adds its own
-(``data``, ``release``, ``grade``, ``validate``, ``similarity``, ``cycle`` ...). Each
-sub-parser sets ``func``, called with the parsed arguments; it returns the exit code.
+Sub-commands: ``doctor`` and ``cycle`` are here; the others are contributed by the
+domain modules: each module in ``_COMMAND_MODULES`` that exists and defines
+``register_cli(subparsers)`` adds its own (``data``, ``release``, ``grade``, ``validate``,
+``similarity`` ...). Each sub-parser sets ``func``, called with the parsed arguments; it
+returns the exit code.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
+import time
 from importlib import import_module, metadata
+from pathlib import Path
 
 import sopcourse
 
-_COMMAND_MODULES = ["sopcourse.datasets", "sopcourse.grading", "sopcourse.cycle"]
+_COMMAND_MODULES = ["sopcourse.datasets", "sopcourse.grading"]
 
 
 def _version(dist: str) -> str | None:
@@ -105,6 +109,109 @@ def doctor(args=None) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- cycle
+def _check_output(out: Path) -> str | None:
+    if out.exists() and out.is_dir():
+        return f"{out} is a folder: give a file name such as review.html."
+    folder = out.parent if str(out.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder: choose another --out."
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist: create it first or choose another --out."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in {folder}: choose a folder you can write to."
+    return None
+
+
+def cycle_command(args) -> int:
+    """``sopcourse cycle``: run one monthly S&OP cycle and write its review pack."""
+    from sopcourse import cycle as _cycle
+
+    err = sys.stderr
+    out = Path(args.out)
+    problem = _check_output(out)
+    if problem:
+        print(f"sopcourse cycle: {problem}", file=err)
+        return 1
+    if args.data_dir is not None and args.seed is not None:
+        print(
+            "sopcourse cycle: --seed chooses a Tallridge variant; leave it out when you "
+            "give a data folder.",
+            file=err,
+        )
+        return 1
+
+    def show(step, n, name, seconds):
+        print(f"[{step}/{n}] {name:<25} {seconds:6.1f} s", file=err, flush=True)
+
+    families = args.family or None
+    try:
+        result = _cycle.run_cycle(
+            args.data_dir,
+            args.month,
+            seed=args.seed,
+            horizon=args.horizon,
+            families=families,
+            progress=show,
+        )
+        start = time.perf_counter()
+        result.write(out)
+    except ValueError as exc:
+        print(f"sopcourse cycle: {exc}\nNo review pack was written.", file=err)
+        return 1
+    except (KeyError, TypeError, IndexError, ZeroDivisionError) as exc:  # a bug, or data
+        # the schema checks do not catch: say so plainly instead of a traceback
+        print(
+            f"sopcourse cycle: the cycle stopped on an unexpected {type(exc).__name__}: {exc}. "
+            "Run `sopcourse data validate` on the folder; if it passes, please report this "
+            "with its output.\nNo review pack was written.",
+            file=err,
+        )
+        return 1
+    except OSError as exc:
+        print(
+            f"sopcourse cycle: cannot write {out}: {exc.strerror or exc}.\n"
+            "No review pack was written.",
+            file=err,
+        )
+        return 1
+    print(f"[write] {'review pack':<23} {time.perf_counter() - start:6.1f} s", file=err)
+    print(
+        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(result.decisions)} "
+        f"decision(s); steps took {result.timings.sum():.1f} s"
+    )
+    return 0
+
+
+def _add_cycle(subparsers) -> None:
+    """Add ``sopcourse cycle``."""
+    p = subparsers.add_parser(
+        "cycle",
+        help="run one monthly S&OP cycle and write the management review pack (HTML)",
+        description="Run one monthly S&OP cycle (data, demand review, supply review, "
+        "financial reconciliation, executive review) and write the review pack as one "
+        "self-contained HTML file.",
+    )
+    p.add_argument(
+        "data_dir",
+        nargs="?",
+        default=None,
+        help="your data folder (checked as `sopcourse data validate` does); "
+        "default: the Tallridge Cycles data",
+    )
+    p.add_argument("--out", required=True, help="the HTML file to write, e.g. review.html")
+    p.add_argument("--month", default=None, help="planning month YYYY-MM (default: after history)")
+    p.add_argument("--seed", type=int, default=None, help="Tallridge data variant (0 = standard)")
+    p.add_argument("--horizon", type=int, default=18, help="months to plan (default 18)")
+    p.add_argument(
+        "--family",
+        action="append",
+        default=None,
+        help="plan only this product family (repeat for several); default: all",
+    )
+    p.set_defaults(func=cycle_command)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sopcourse",
@@ -126,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "register_cli", None)
         if register is not None:
             register(sub)
+    _add_cycle(sub)
     return parser
 
 

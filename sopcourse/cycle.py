@@ -38,12 +38,8 @@ take the statistical forecast; forecasts after a product's end of life are 0.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import html
-import io
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -54,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CYCLE_STEPS", "CycleResult", "run_cycle"]
-# Also here, not in __all__: register_cli (the `sopcourse cycle` command).
+# The `sopcourse cycle` command is in sopcourse.cli; the review pack's page in
+# sopcourse.cycle_report (and templates/review_pack.html.j2).
 
 #: The five steps of the monthly cycle, in order.
 CYCLE_STEPS = (
@@ -64,13 +61,6 @@ CYCLE_STEPS = (
     "financial reconciliation",
     "executive review",
 )
-_SECTION_IDS = {
-    "data gathering": "data-gathering",
-    "demand review": "demand-review",
-    "supply review": "supply-review",
-    "financial reconciliation": "financial-reconciliation",
-    "executive review": "executive-review",
-}
 _CALIBRATION_MONTHS = 12
 
 
@@ -153,6 +143,13 @@ class CycleResult:
         """The management review pack: one self-contained HTML page (no external links)."""
         return _render_html(self)
 
+    def unmet_by_market(self) -> pd.DataFrame | None:
+        """Demand, served and unmet units and the revenue the unmet units would have
+        brought (``lost_revenue``), by market; None without a supply plan."""
+        if self.plan is None:
+            return None
+        return _unmet_by_market(self.plan, self.planning_inputs)
+
     def write(self, path) -> Path:
         """Write :meth:`to_html` to ``path`` atomically (a temporary file in the same
         folder, renamed at the end: an existing file is replaced only on success)."""
@@ -229,6 +226,20 @@ def _net_prices(company, history: pd.DataFrame) -> tuple[pd.Series, pd.Series, p
     by_sku = recent.groupby("sku")["revenue"].sum() / recent.groupby("sku")["shipped_units"].sum()
     fallback = company.products.set_index("sku")["list_price"].astype(float)
     return by_series, by_sku, fallback
+
+
+def _gather(company_or_dir, seed, month, horizon):
+    """Step 1: the company (loaded and validated), the planning month, the plan's months."""
+    company = _load(company_or_dir, seed)
+    missing = _missing(company, ("products", "regions", "sales"))
+    if missing:
+        raise ValueError(
+            f"the data has no table(s) {missing}; the cycle needs at least "
+            "products, regions and sales."
+        )
+    m = _planning_month(company, month)
+    periods = [str(m + i) for i in range(int(horizon))]
+    return company, m, periods
 
 
 # --------------------------------------------------------------------------- step 2
@@ -714,6 +725,29 @@ def _decisions(plan, inputs, gap, targets, review, currency) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["topic", "finding", "decision to take"])
 
 
+def _executive_review(company, month, plan, inputs, gap, targets, notes):
+    """Step 5: the KPI review of the last complete year and the page of decisions."""
+    from .case import REVIEW_TABLES, management_review
+
+    year = _review_year(month)
+    review = None
+    absent = _missing(company, REVIEW_TABLES)
+    if absent:
+        notes.append(f"KPI review skipped: the data has no table(s) {absent}.")
+        year = None
+    else:
+        try:
+            review = management_review(company, year=year)
+        except ValueError as exc:
+            notes.append(f"KPI review of {year} skipped: {exc}")
+            year = None
+    currency = "EUR"
+    if "currency" in company.regions.columns and company.regions["currency"].nunique() == 1:
+        currency = str(company.regions["currency"].iloc[0])
+    decisions = _decisions(plan, inputs, gap, targets, review, currency)
+    return review, year, decisions
+
+
 # --------------------------------------------------------------------------- the cycle
 def run_cycle(
     company_or_dir=None,
@@ -782,15 +816,7 @@ def run_cycle(
             progress(step, len(CYCLE_STEPS), CYCLE_STEPS[step - 1], timings[CYCLE_STEPS[step - 1]])
 
     # 1 data gathering
-    company = _load(company_or_dir, seed)
-    missing = _missing(company, ("products", "regions", "sales"))
-    if missing:
-        raise ValueError(
-            f"the data has no table(s) {missing}; the cycle needs at least "
-            "products, regions and sales."
-        )
-    m = _planning_month(company, month)
-    periods = [str(m + i) for i in range(int(horizon))]
+    company, m, periods = _gather(company_or_dir, seed, month, horizon)
     done(1)
 
     # 2 demand review
@@ -815,24 +841,7 @@ def run_cycle(
     done(4)
 
     # 5 executive review
-    from .case import REVIEW_TABLES, management_review
-
-    year = _review_year(m)
-    review = None
-    absent = _missing(company, REVIEW_TABLES)
-    if absent:
-        notes.append(f"KPI review skipped: the data has no table(s) {absent}.")
-        year = None
-    else:
-        try:
-            review = management_review(company, year=year)
-        except ValueError as exc:
-            notes.append(f"KPI review of {year} skipped: {exc}")
-            year = None
-    currency = "EUR"
-    if "currency" in company.regions.columns and company.regions["currency"].nunique() == 1:
-        currency = str(company.regions["currency"].iloc[0])
-    decisions = _decisions(plan, inputs, gap, targets, review, currency)
+    review, year, decisions = _executive_review(company, m, plan, inputs, gap, targets, notes)
     done(5)
     return CycleResult(
         month=m,
@@ -858,313 +867,10 @@ def run_cycle(
 
 
 # --------------------------------------------------------------------------- HTML
-_CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2em auto;
-max-width:1100px;color:#222;line-height:1.4;padding:0 1em}
-h1{color:#1f4e79}h2{color:#1f4e79;border-bottom:2px solid #1f4e79;padding-bottom:.2em;
-margin-top:2em}h3{color:#333}
-table{border-collapse:collapse;margin:.5em 0 1em;font-size:.9em}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-th{background:#eef3f8}td:first-child,th:first-child{text-align:left}
-table.decisions td{text-align:left}
-img{max-width:100%;height:auto;border:1px solid #eee}
-.note{color:#555;font-size:.9em}.red{color:#b03a48;font-weight:bold}
-.amber{color:#e07b39;font-weight:bold}.green{color:#2e8b57;font-weight:bold}
-nav a{margin-right:1em}
-"""
-
-
-def _table(df: pd.DataFrame, *, index: bool = True, classes: str = "", floatfmt="{:,.0f}") -> str:
-    def fmt(v):
-        if isinstance(v, (float, np.floating)):
-            return "" if np.isnan(v) else floatfmt.format(v)
-        return str(v)
-
-    return df.to_html(
-        index=index, classes=classes or None, border=0, float_format=fmt, na_rep="", escape=True
-    )
-
-
-def _png(fig) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="chart">'
-
-
-def _figure(width=10, height=4):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def _month_axis(ax, n_months: int) -> None:
-    import matplotlib.dates as mdates
-
-    step = max(1, int(np.ceil(n_months / 8)))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=step))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-
-
-def _chart_demand(r: CycleResult) -> str:
-    fig = _figure()
-    ax = fig.subplots()
-    hist = r.history.iloc[-36:]
-    x_hist = pd.PeriodIndex(hist.index, freq="M").to_timestamp()
-    ax.plot(x_hist, hist.to_numpy(), color="black", label="ordered units (history)")
-    total = r.consensus.groupby("month")[["statistical", "plan", "consensus"]].sum(min_count=1)
-    x = pd.PeriodIndex(total.index, freq="M").to_timestamp()
-    ax.plot(x, total["statistical"], "--", color="#8c8c8c", label="statistical forecast")
-    if total["plan"].notna().any():
-        ax.plot(x, total["plan"], ":", color="#e07b39", label="commercial plan")
-    ax.plot(x, total["consensus"], color="#1f4e79", linewidth=2, label="consensus")
-    ax.set_ylabel("units per month")
-    ax.set_xlabel("month")
-    _month_axis(ax, len(hist) + len(total))
-    ax.legend()
-    return _png(fig)
-
-
-def _chart_supply(r: CycleResult) -> str:
-    fig = _figure(10, 4.5)
-    ax1, ax2 = fig.subplots(1, 2)
-    s = r.plan.summary()
-    x = pd.PeriodIndex(s.index, freq="M").to_timestamp()
-    ax1.bar(x, s["served"], width=20, color="#1f4e79", label="served")
-    ax1.bar(x, s["unmet"], width=20, bottom=s["served"], color="#b03a48", label="unmet")
-    ax1.plot(x, s["production"], color="#e07b39", marker=".", label="production")
-    ax1.set_ylabel("units per month")
-    ax1.set_xlabel("month")
-    _month_axis(ax1, len(s))
-    ax1.legend()
-    cap = r.plan.capacity
-    util = cap.groupby(["plant", "work_centre"])["utilisation"].max().sort_values()
-    ax2.barh([f"{p} {w}" for p, w in util.index], 100 * util.to_numpy(), color="#8c8c8c")
-    ax2.axvline(100, color="#b03a48", linestyle="--", linewidth=1)
-    ax2.set_xlabel("highest monthly utilisation (% of available hours)")
-    return _png(fig)
-
-
-def _chart_finance(r: CycleResult) -> str:
-    from .revenue import plot_gap_to_goal
-
-    fig = _figure(11, 4.2)
-    ax1, ax2 = fig.subplots(1, 2)
-    f = r.financial_plan
-    x = pd.PeriodIndex(f.index, freq="M").to_timestamp()
-    ax1.plot(x, f["revenue"] / 1e6, color="#1f4e79", marker=".", label="plan revenue")
-    if f["budget_revenue"].notna().any():
-        ax1.plot(x, f["budget_revenue"] / 1e6, "--", color="#8c8c8c", label="budget revenue")
-    ax1.set_ylabel("revenue (million per month)")
-    ax1.set_xlabel("month")
-    _month_axis(ax1, len(f))
-    ax1.legend()
-    if r.gap is not None:
-        g = r.gap / 1e6
-        plot_gap_to_goal(g, units="million", ymin=0.0, ax=ax2)
-        for label in ax2.get_xticklabels():
-            label.set_fontsize(7)
-    else:
-        ax2.set_axis_off()
-    return _png(fig)
-
-
-def _chart_review(r: CycleResult) -> str:
-    from matplotlib.figure import Figure
-
-    from .kpi import plot_management_review
-
-    fig = Figure(figsize=(12, 7.5), layout="constrained")
-    plot_management_review(r.review, fig=fig)
-    return _png(fig)
-
-
-def _status(value: str) -> str:
-    return f'<span class="{html.escape(value)}">{html.escape(value)}</span>'
-
-
 def _render_html(r: CycleResult) -> str:
-    from matplotlib import style
+    from .cycle_report import render_review_pack
 
-    from .plotting import COLORS  # noqa: F401 - the charts use the course colours
-
-    style_path = Path(__file__).with_name("course.mplstyle")
-    with style.context(str(style_path)):
-        charts = {
-            "demand": _chart_demand(r),
-            "supply": _chart_supply(r) if r.plan is not None else "",
-            "finance": _chart_finance(r),
-            "review": _chart_review(r) if r.review is not None else "",
-        }
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>S&amp;OP management review {r.month}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>S&amp;OP management review, planning month {r.month}</h1>",
-        f"<p>Data: {esc(r.source)}. Plan horizon {r.periods[0]}..{r.periods[-1]} "
-        f"({len(r.periods)} months). Generated by <code>sopcourse cycle</code> in "
-        f"{r.timings.sum():.1f} s.</p>",
-        "<nav>"
-        + "".join(f'<a href="#{_SECTION_IDS[s]}">{s.capitalize()}</a>' for s in CYCLE_STEPS)
-        + "</nav>",
-        '<h2 id="decisions">Decisions to take</h2>',
-        _table(r.decisions, index=False, classes="decisions")
-        if len(r.decisions)
-        else "<p>No decision needed: demand is served, no KPI is red, the plan meets target.</p>",
-    ]
-    # 1 data
-    parts += [
-        f'<h2 id="{_SECTION_IDS["data gathering"]}">1. Data gathering</h2>',
-        f"<p>History: {esc(str(r.history.index.min()))}..{esc(str(r.history.index.max()))} "
-        f"({len(r.history)} months), {r.statistical.groupby(['sku', 'region']).ngroups} "
-        "SKU-market series with history. The data passed the schema checks of "
-        "<code>sopcourse data validate</code>.</p>",
-    ]
-    # 2 demand
-    methods = r.statistical.drop_duplicates(["sku", "region"])["method"].value_counts()
-    weights = pd.DataFrame({"past MAE (units)": r.inputs_mae, "weight": r.weights}).rename_axis(
-        "input"
-    )
-    by_family = (
-        r.consensus.groupby("family")[["statistical", "plan", "consensus"]]
-        .sum(min_count=1)
-        .assign(
-            revenue=r.consensus.assign(v=r.consensus["consensus"] * r.consensus["price"])
-            .groupby("family")["v"]
-            .sum()
-        )
-    )
-    parts += [
-        f'<h2 id="{_SECTION_IDS["demand review"]}">2. Demand review</h2>',
-        "<p>The statistical forecast of every SKU-market series (method chosen by a stated rule: "
-        "seasonal adjustment once there are two full seasons, AICc between simple and damped "
-        "smoothing; "
-        "SBA for intermittent series) is combined with the commercial plan, each weighted "
-        "by the inverse of its past MAE in the forecast snapshots (error = forecast - "
-        "actual).</p>",
-        _table(weights.reset_index(), index=False, floatfmt="{:,.3f}"),
-        "<p>Methods chosen: "
-        + ", ".join(f"{esc(str(k))} {v}" for k, v in methods.items())
-        + ".</p>",
-        "<p>Look at where the consensus leaves the statistical line: that is the "
-        "commercial knowledge (promotions, launches, phase-outs) the history cannot see.</p>",
-        charts["demand"],
-        "<h3>Consensus over the horizon, by family (units; revenue at planned prices)</h3>",
-        _table(by_family.reset_index(), index=False),
-    ]
-    # 3 supply
-    parts.append(f'<h2 id="{_SECTION_IDS["supply review"]}">3. Supply review</h2>')
-    if r.plan is not None:
-        s = r.plan.summary()
-        total = pd.DataFrame(
-            {
-                "demand": [s["demand"].sum()],
-                "planned production": [r.plan.production["quantity"].sum()],
-                "served": [s["served"].sum()],
-                "unmet": [s["unmet"].sum()],
-                "fill rate": [f"{r.plan.fill_rate:.1%}"],
-                "total cost": [r.plan.total_cost],
-            }
-        )
-        by_market = _unmet_by_market(r.plan, r.planning_inputs)
-        by_market["fill rate"] = (by_market["served"] / by_market["demand"]).map("{:.1%}".format)
-        by_plant = r.plan.production.groupby("plant")["quantity"].sum().rename("production")
-        busy = (
-            r.plan.capacity.sort_values("shadow_price", ascending=False)
-            .head(8)
-            .assign(utilisation=lambda d: d["utilisation"].map("{:.0%}".format))
-        )
-        parts += [
-            "<p>The balancing plan (an LP solved with HiGHS) decides what each plant makes, "
-            "what ships to each market and which demand goes unmet, at least cost, within "
-            "the work-centre hours and the purchased components on hand or on order.</p>",
-            _table(total, index=False),
-            "<p>The left chart shows the months where demand is not served (red); the "
-            "right one which work centres run full (the dashed line is 100 %).</p>",
-            charts["supply"],
-            "<h3>By market</h3>",
-            _table(
-                by_market.rename(columns={"lost_revenue": "lost revenue"}).reset_index(),
-                index=False,
-            ),
-            "<h3>Production by plant (units over the horizon)</h3>",
-            _table(by_plant.to_frame().reset_index(), index=False),
-            "<h3>Binding resources (shadow price = cost saved per extra hour)</h3>",
-            _table(busy, index=False, floatfmt="{:,.1f}"),
-        ]
-        if r.plan.materials is not None and not r.plan.materials.empty:
-            mat = r.plan.materials[r.plan.materials["shadow_price"] > 1e-6]
-            if not mat.empty:
-                parts += [
-                    "<h3>Short components (shadow price = cost saved per extra unit)</h3>",
-                    _table(mat.head(10), index=False, floatfmt="{:,.1f}"),
-                ]
-    else:
-        parts.append("<p>Skipped: the data has no plants, routings and capacity tables.</p>")
-    # 4 finance
-    f = r.financial_plan.copy()
-    f["gross_margin_pct"] = f["gross_margin_pct"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-    parts += [
-        f'<h2 id="{_SECTION_IDS["financial reconciliation"]}">4. Financial reconciliation</h2>',
-        "<p>Revenue and gross margin (at standard cost) of the supply-constrained plan, "
-        "against the budget month by month, and the year's revenue against the target: "
-        "the waterfall goes from the consensus demand through the weighted open pipeline, "
-        "new products and the revenue lost to supply limits to the plan, then the gap.</p>",
-        charts["finance"],
-    ]
-    if len(r.targets):
-        t = r.targets
-        year_table = pd.DataFrame(
-            {
-                "year": [int(t["year"])],
-                "revenue target": [t["revenue_target"]],
-                "plan revenue (actual to date + plan)": [t["plan_revenue"]],
-                "weighted open pipeline": [t["weighted_pipeline"]],
-                "gap to target": [t["revenue_gap"]],
-                "gross margin target": [f"{t['gross_margin_target']:.1%}"],
-                "plan gross margin": [f"{t['plan_gross_margin_pct']:.1%}"],
-            }
-        )
-        parts.append(_table(year_table, index=False))
-    if r.gap is not None:
-        parts += ["<h3>Gap to goal</h3>", _table(r.gap.rename("value").to_frame())]
-    parts += ["<h3>Plan vs budget by month</h3>", _table(f)]
-    # 5 executive
-    parts.append(f'<h2 id="{_SECTION_IDS["executive review"]}">5. Executive review</h2>')
-    if r.review is not None:
-        card = r.review["scorecard"].copy()
-        if "status" in card:
-            card["status"] = card["status"].map(_status)
-        card_html = card.to_html(border=0, escape=False, float_format=lambda v: f"{v:,.3g}")
-        parts += [
-            f"<p>The KPIs of {r.review_year}, the last complete year, against their targets "
-            "(traffic lights), and the four charts behind them: the revenue bridge, OTIF by "
-            "market, the Pareto of units short and the forecast bias by family.</p>",
-            card_html,
-            charts["review"],
-            "<h3>Service by market</h3>",
-            _table(r.review["service"], floatfmt="{:,.3f}"),
-            "<h3>Plan vs actual by family</h3>",
-            _table(r.review["plan_vs_actual"]),
-            "<h3>Forecast accuracy by lag (consensus)</h3>",
-            _table(r.review["accuracy_by_lag"], index=False, floatfmt="{:,.2f}"),
-            "<h3>Tracking-signal exceptions</h3>",
-            _table(r.review["exceptions"].head(15), index=False, floatfmt="{:,.2f}")
-            if len(r.review["exceptions"])
-            else "<p>None.</p>",
-        ]
-    else:
-        parts.append("<p>Skipped: the data lacks the tables the KPI review needs.</p>")
-    timing = r.timings.rename("seconds").rename_axis("step").reset_index()
-    parts += [
-        '<h2 id="notes">Notes and assumptions</h2>',
-        "<ul>" + "".join(f"<li>{esc(n)}</li>" for n in r.notes) + "</ul>",
-        _table(timing, index=False, floatfmt="{:,.2f}"),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    return render_review_pack(r)
 
 
 def _write_atomic(path: Path, text: str) -> Path:
@@ -1178,103 +884,3 @@ def _write_atomic(path: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
-
-
-# --------------------------------------------------------------------------- CLI
-def _check_output(out: Path) -> str | None:
-    if out.exists() and out.is_dir():
-        return f"{out} is a folder: give a file name such as review.html."
-    folder = out.parent if str(out.parent) else Path(".")
-    if folder.exists() and not folder.is_dir():
-        return f"{folder} is a file, not a folder: choose another --out."
-    if not folder.is_dir():
-        return f"the folder {folder} does not exist: create it first or choose another --out."
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"cannot write in {folder}: choose a folder you can write to."
-    return None
-
-
-def _cli(args) -> int:
-    err = sys.stderr
-    out = Path(args.out)
-    problem = _check_output(out)
-    if problem:
-        print(f"sopcourse cycle: {problem}", file=err)
-        return 1
-    if args.data_dir is not None and args.seed is not None:
-        print(
-            "sopcourse cycle: --seed chooses a Tallridge variant; leave it out when you "
-            "give a data folder.",
-            file=err,
-        )
-        return 1
-
-    def show(step, n, name, seconds):
-        print(f"[{step}/{n}] {name:<25} {seconds:6.1f} s", file=err, flush=True)
-
-    families = args.family or None
-    try:
-        result = run_cycle(
-            args.data_dir,
-            args.month,
-            seed=args.seed,
-            horizon=args.horizon,
-            families=families,
-            progress=show,
-        )
-        start = time.perf_counter()
-        result.write(out)
-    except ValueError as exc:
-        print(f"sopcourse cycle: {exc}\nNo review pack was written.", file=err)
-        return 1
-    except (KeyError, TypeError, IndexError, ZeroDivisionError) as exc:  # a bug, or data
-        # the schema checks do not catch: say so plainly instead of a traceback
-        print(
-            f"sopcourse cycle: the cycle stopped on an unexpected {type(exc).__name__}: {exc}. "
-            "Run `sopcourse data validate` on the folder; if it passes, please report this "
-            "with its output.\nNo review pack was written.",
-            file=err,
-        )
-        return 1
-    except OSError as exc:
-        print(
-            f"sopcourse cycle: cannot write {out}: {exc.strerror or exc}.\n"
-            "No review pack was written.",
-            file=err,
-        )
-        return 1
-    print(f"[write] {'review pack':<23} {time.perf_counter() - start:6.1f} s", file=err)
-    print(
-        f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(result.decisions)} "
-        f"decision(s); steps took {result.timings.sum():.1f} s"
-    )
-    return 0
-
-
-def register_cli(subparsers) -> None:
-    """Add ``sopcourse cycle``."""
-    p = subparsers.add_parser(
-        "cycle",
-        help="run one monthly S&OP cycle and write the management review pack (HTML)",
-        description="Run one monthly S&OP cycle (data, demand review, supply review, "
-        "financial reconciliation, executive review) and write the review pack as one "
-        "self-contained HTML file.",
-    )
-    p.add_argument(
-        "data_dir",
-        nargs="?",
-        default=None,
-        help="your data folder (checked as `sopcourse data validate` does); "
-        "default: the Tallridge Cycles data",
-    )
-    p.add_argument("--out", required=True, help="the HTML file to write, e.g. review.html")
-    p.add_argument("--month", default=None, help="planning month YYYY-MM (default: after history)")
-    p.add_argument("--seed", type=int, default=None, help="Tallridge data variant (0 = standard)")
-    p.add_argument("--horizon", type=int, default=18, help="months to plan (default 18)")
-    p.add_argument(
-        "--family",
-        action="append",
-        default=None,
-        help="plan only this product family (repeat for several); default: all",
-    )
-    p.set_defaults(func=_cli)

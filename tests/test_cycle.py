@@ -468,7 +468,7 @@ def test_read_only_output_folder_exits_1_before_running(tmp_path, capsys):
 
 def test_unwritable_output_folder_exits_1_with_the_reason(tmp_path, capsys, monkeypatch):
     """The permission check itself (root passes any chmod, so it is simulated here)."""
-    monkeypatch.setattr(cycle.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: False)
     assert run_cli("--out", tmp_path / "review.html") == 1
     assert f"cannot write in {tmp_path}" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
