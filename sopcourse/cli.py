@@ -124,8 +124,13 @@ def _check_output(out: Path) -> str | None:
 
 
 def cycle_command(args) -> int:
-    """``sopcourse cycle``: run one monthly S&OP cycle and write its review pack."""
-    from sopcourse import cycle as _cycle
+    """``sopcourse cycle``: run one monthly S&OP cycle and write its review pack.
+
+    Exit code 0, or 1 with a message on stderr (bad input, data the cycle cannot use, a
+    file that cannot be written): then no review pack is written and an existing one is
+    left as it was.
+    """
+    from sopcourse import cycle as _cycle  # run_cycle looked up at call time (tests spy on it)
 
     err = sys.stderr
     out = Path(args.out)
