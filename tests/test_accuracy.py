@@ -9,14 +9,19 @@ import pytest
 
 import sopcourse as sop
 from sopcourse import accuracy as acc
+from sopcourse import examples
 
 # Heizer & Render, Operations Management (Pearson), Ch. 4 "Forecasting", Port of Baltimore
-# exponential-smoothing example: tonnage unloaded over 8 quarters, starting forecast 175.
-BALTIMORE_TONS = [180, 168, 159, 175, 190, 205, 180, 182]
+# exponential-smoothing example: tonnage unloaded over 8 quarters, starting forecast 175
+# (data and citation: sopcourse.examples.port_of_baltimore).
+BALTIMORE = examples.port_of_baltimore()
+BALTIMORE_TONS = BALTIMORE.tons
 
 
 def _ses_table(alpha):
-    return sop.one_step_forecasts(BALTIMORE_TONS, "ses", alpha=alpha, initial_level=175)
+    return sop.one_step_forecasts(
+        BALTIMORE_TONS, "ses", alpha=alpha, initial_level=BALTIMORE.initial_forecast
+    )
 
 
 def test_heizer_render_port_of_baltimore_mad_10_31_and_12_33():
@@ -36,8 +41,9 @@ def test_heizer_render_port_of_baltimore_mse_190_8_and_mape_5_59_percent():
 # forecast demand May..December, with the worked solution published at
 # https://pt.slideshare.net/amolmobileshop/the-follwing-are-monthly-actual-and-forcasted-demand-levels-from-maypdf
 # (their convention: error = actual - forecast): running sum 48, MAD 11, tracking signal 4.4.
-TASHA_ACTUAL = [105, 80, 110, 118, 102, 110, 120, 125]
-TASHA_FORECAST = [102, 100, 101, 98, 100, 104, 108, 109]
+# Data and citation: sopcourse.examples.n_tasha.
+_TASHA = examples.n_tasha()
+TASHA_ACTUAL, TASHA_FORECAST = _TASHA.actual, _TASHA.forecast
 
 
 def test_stevenson_tasha_tracking_signal_4_4_mads_flips_sign_in_our_convention():

@@ -5,11 +5,12 @@ import pandas as pd
 import pytest
 
 import sopcourse as sop
+from sopcourse import examples
 from sopcourse import forecasting as fc
 
 # Heizer & Render, Operations Management (Pearson), Ch. 4, "Donna's Garden Supply":
 # monthly shed sales and the published 3-month moving-average forecasts (Apr..Dec).
-SHED_SALES = [10, 12, 13, 16, 19, 23, 26, 30, 28, 18, 16, 14]
+SHED_SALES = examples.donnas_garden_supply().sales
 SHED_MA3_PUBLISHED = [11.67, 13.67, 16.00, 19.33, 22.67, 26.33, 28.00, 25.33, 20.67]
 
 
@@ -22,8 +23,10 @@ def test_heizer_render_donnas_garden_supply_three_month_moving_average():
 
 def test_heizer_render_port_of_baltimore_ses_forecasts_175_5_and_174_75():
     """Published SES table (alpha = 0.10, F1 = 175): 175, 175.50, 174.75, 173.18, ..."""
-    tons = [180, 168, 159, 175, 190, 205, 180, 182]
-    f = fc.one_step_forecasts(tons, "ses", alpha=0.1, initial_level=175)
+    baltimore = examples.port_of_baltimore()
+    f = fc.one_step_forecasts(
+        baltimore.tons, "ses", alpha=0.1, initial_level=baltimore.initial_forecast
+    )
     np.testing.assert_allclose(f.iloc[:4], [175, 175.5, 174.75, 173.18], atol=0.01)
 
 
@@ -31,15 +34,21 @@ def test_heizer_render_example_7_trend_adjusted_smoothing_fit_14_72_and_17_28():
     """Heizer & Render, Operations Management, Ch. 4, Example 7 (Portland manufacturer):
     alpha = 0.2, beta = 0.4, F1 = 11, T1 = 2, demand 12, 17, ...; published F2 = 12.80,
     T2 = 1.92, FIT2 = 14.72 and F3 = 15.18, T3 = 2.10, FIT3 = 17.28 (run by statsmodels)."""
+    ex = examples.portland_trend_adjusted()
     fit = fc.one_step_forecasts(
-        [12, 17, 20], "holt", alpha=0.2, beta=0.4, initial_level=11, initial_trend=2
+        ex.demand,
+        "holt",
+        alpha=ex.alpha,
+        beta=ex.beta,
+        initial_level=ex.initial_level,
+        initial_trend=ex.initial_trend,
     )
     np.testing.assert_allclose(fit.to_numpy(), [13.0, 14.72, 17.28], atol=0.005)
 
 
 def test_ses_with_known_start_is_the_textbook_recursion():
     """F_{t+1} = F_t + alpha (A_t - F_t), written out, equals the statsmodels run."""
-    y = [180, 168, 159, 175, 190, 205, 180, 182]
+    y = examples.port_of_baltimore().tons.tolist()
     by_hand = [175.0]
     for a in y[:-1]:
         by_hand.append(by_hand[-1] + 0.1 * (a - by_hand[-1]))

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import sopcourse as sop
+from sopcourse import examples
 from sopcourse.optimize import example_planning_inputs
 from sopcourse.scenarios import (
     Change,
@@ -32,11 +33,8 @@ from sopcourse.scenarios import (
     what_if_mix,
 )
 
-WYNDOR_MARGIN = pd.Series({"doors": 3.0, "windows": 5.0})
-WYNDOR_USAGE = pd.DataFrame(
-    {"plant1": [1.0, 0.0], "plant2": [0.0, 2.0], "plant3": [3.0, 2.0]}, index=["doors", "windows"]
-)
-WYNDOR_CAPACITY = pd.Series({"plant1": 4.0, "plant2": 12.0, "plant3": 18.0})
+_WYNDOR = examples.wyndor()  # Hillier & Lieberman (9th ed.), Wyndor Glass Co.
+WYNDOR_MARGIN, WYNDOR_USAGE, WYNDOR_CAPACITY = _WYNDOR.margin, _WYNDOR.usage, _WYNDOR.capacity
 
 
 @pytest.fixture(scope="module")
