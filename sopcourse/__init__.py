@@ -21,6 +21,7 @@ _PUBLIC_MODULES = [
     "datasets",
     "horizon",
     "revenue",
+    "intermittent_demand",
     "forecasting",
     "accuracy",
     "demand",

@@ -33,6 +33,9 @@ series; a series with one full season but not two gets ``seasonal_naive``; a sho
 gets ``ses`` or ``holt_damped`` by AICc. ``criterion="backtest"`` chooses by
 rolling-origin MAE instead (slower).
 
+The intermittent-demand methods and the demand classification are in
+:mod:`sopcourse.intermittent_demand`.
+
 Forecast errors everywhere in the course use **error = forecast - actual** (positive =
 over-forecast); see :mod:`sopcourse.accuracy`. Forecasts of demand are clipped at 0.
 """
@@ -42,19 +45,32 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ._checks import check_whole_number, require_columns
+from ._results import Result
+
+# ADI_CUTOFF, CV2_CUTOFF and demand_profile moved with Croston's methods; still reachable
+# as sopcourse.forecasting.<name> for code written before the move.
+from .intermittent_demand import (  # noqa: F401
+    ADI_CUTOFF,
+    CV2_CUTOFF,
+    INTERMITTENT_METHODS,
+    check_history,
+    check_smoothing,
+    classify_demand,
+    croston_forecast,
+    demand_profile,
+)
+
 __all__ = [
     "FORECAST_METHODS",
-    "ADI_CUTOFF",
-    "CV2_CUTOFF",
     "forecast_series",
     "one_step_forecasts",
-    "croston_forecast",
-    "classify_demand",
-    "demand_profile",
+    "MethodChoice",
     "select_method",
     "rolling_origin_backtest",
     "forecast_all",
@@ -85,52 +101,9 @@ _ES_SPECS = {
 }
 #: seasonally adjusted method -> the exponential smoothing model of the adjusted series
 _ADJUSTED = {"ses_adjusted": "ses", "holt_damped_adjusted": "holt_damped"}
-_INTERMITTENT = ("croston", "sba", "tsb")
-#: Syntetos, Boylan & Croston (2005) cut-off for the average inter-demand interval.
-ADI_CUTOFF = 1.32
-#: Syntetos, Boylan & Croston (2005) cut-off for the squared CV of demand sizes.
-CV2_CUTOFF = 0.49
 
 
-# --------------------------------------------------------------------------- validation
-def _check_history(history, name: str = "history") -> np.ndarray:
-    try:
-        y = np.asarray(history, dtype=float).ravel()
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numbers; convert it with pd.to_numeric.") from exc
-    if y.size == 0:
-        raise ValueError(f"{name} is empty: pass at least one period of demand.")
-    if np.isnan(y).any():
-        raise ValueError(
-            f"{name} has NaN in {int(np.isnan(y).sum())} period(s): fill months without "
-            "sales with 0 (.fillna(0)) or drop the gaps."
-        )
-    if np.isinf(y).any():
-        raise ValueError(
-            f"{name} has infinite values in {int(np.isinf(y).sum())} period(s) (a division by "
-            "zero upstream?): fix or drop those periods."
-        )
-    if (y < 0).any():
-        raise ValueError(
-            f"{name} has negative demand: net returns out separately and pass demand >= 0."
-        )
-    return y
-
-
-def _check_int(value, name: str, low: int, hint: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}. {hint}")
-    return int(value)
-
-
-def _check_alpha(value, name: str) -> float | None:
-    if value is None:
-        return None
-    if not 0 < float(value) <= 1:
-        raise ValueError(f"{name} must be in (0, 1]; got {value!r}. Typical values: 0.1-0.3.")
-    return float(value)
-
-
+# --------------------------------------------------------------------------- periods
 def _future_index(history, horizon: int):
     index = history.index if isinstance(history, pd.Series) else None
     if isinstance(index, pd.PeriodIndex) and len(index):
@@ -144,99 +117,6 @@ def _future_index(history, horizon: int):
 
 
 # --------------------------------------------------------------------------- methods
-def croston_forecast(
-    history,
-    alpha: float = 0.1,
-    *,
-    variant: str = "croston",
-    beta: float | None = None,
-    init: str = "mean",
-) -> tuple[float, np.ndarray]:
-    """Croston, SBA or TSB forecast for intermittent demand (flat over the horizon).
-
-    Croston (1972) smooths the non-zero demand sizes :math:`z` and the intervals between
-    them :math:`p` separately, updating only in periods with demand:
-
-    .. math:: z_j = z_{j-1} + \\alpha (y_t - z_{j-1}), \\quad
-              p_j = p_{j-1} + \\alpha (q_t - p_{j-1}), \\quad F = z / p
-
-    SBA (Syntetos & Boylan, 2005, *IJF* 21) removes Croston's upward bias:
-    :math:`F = (1 - \\alpha/2)\\, z / p`. TSB (Teunter, Syntetos & Babai, 2011) smooths
-    the demand probability :math:`d` every period, :math:`d_t = d_{t-1} + \\beta
-    (1[y_t>0] - d_{t-1})`, and forecasts :math:`F = d\\, z`.
-
-    Initialisation (as ``crost`` in Kourentzes' R package *tsintermittent*):
-    :math:`z_0` = the first non-zero demand; :math:`p_0` = the mean of all in-sample
-    intervals (``init="mean"``, the default) or the first interval, i.e. the period
-    number of the first demand, 1-based (``init="naive"``, Croston's own choice); and
-    :math:`d_0 = 1/p_0`. With few demands the naive start dominates for a long time:
-    a part whose first order came in its first month starts from :math:`p_0 = 1`.
-
-    Parameters
-    ----------
-    history : array-like
-        Demand per period :math:`y_t` (>= 0, at least one non-zero).
-    alpha : float
-        :math:`\\alpha`, smoothing constant for sizes (and intervals), in (0, 1].
-    variant : {"croston", "sba", "tsb"}
-    beta : float, optional
-        :math:`\\beta`, TSB's smoothing constant for the probability (default ``alpha``).
-    init : {"mean", "naive"}
-        Starting interval :math:`p_0`: the mean in-sample interval, or the first interval.
-
-    Returns
-    -------
-    (float, numpy.ndarray)
-        The forecast per period after the last observation, and the one-step-ahead
-        forecasts made before each period (NaN before the first demand).
-
-    Examples
-    --------
-    >>> f, _ = croston_forecast([0, 0, 6, 0, 4], alpha=0.5, init="naive")
-    >>> round(f, 4)  # z0 = 6, p0 = 3; then z = 5, p = 2.5 -> 2
-    2.0
-    >>> round(croston_forecast([0, 0, 6, 0, 4], alpha=0.5, variant="sba", init="naive")[0], 4)
-    1.5
-    >>> round(croston_forecast([0, 0, 6, 0, 4], alpha=0.5)[0], 4)  # p0 = (3 + 2) / 2 = 2.5
-    2.2222
-    """
-    y = _check_history(history)
-    alpha = _check_alpha(alpha, "alpha")
-    beta = _check_alpha(beta, "beta") if beta is not None else alpha
-    if variant not in _INTERMITTENT:
-        raise ValueError(f"variant must be one of {_INTERMITTENT}; got {variant!r}.")
-    nonzero = np.flatnonzero(y > 0)
-    if nonzero.size == 0:
-        raise ValueError(
-            "history has no demand at all: Croston needs at least one non-zero demand to "
-            "estimate a demand size. Forecast 0 (method='naive'), or check that the demand "
-            "column and the item are the right ones."
-        )
-    if init not in ("mean", "naive"):
-        raise ValueError(f"init must be 'mean' or 'naive'; got {init!r}.")
-    first = int(nonzero[0])
-    intervals = np.diff(nonzero + 1, prepend=0)  # first one: periods up to the first demand
-    z, p = y[first], float(intervals.mean() if init == "mean" else first + 1)
-    d = 1.0 / p
-    q = 0  # periods since the last demand
-    fitted = np.full(y.size, np.nan)
-    factor = 1 - alpha / 2 if variant == "sba" else 1.0
-    for t in range(first + 1, y.size):
-        fitted[t] = d * z if variant == "tsb" else factor * z / p
-        q += 1
-        if y[t] > 0:
-            z += alpha * (y[t] - z)
-            if variant == "tsb":
-                d += beta * (1 - d)
-            else:
-                p += alpha * (q - p)
-            q = 0
-        elif variant == "tsb":
-            d += beta * (0 - d)
-    forecast = d * z if variant == "tsb" else factor * z / p
-    return float(forecast), fitted
-
-
 class _AdjustedFit:
     """An exponential smoothing fit of a seasonally adjusted series, re-seasonalised.
 
@@ -399,7 +279,7 @@ def _forecast_values(
             # statsmodels recomputes log(SSE) when forecasting: log(0) on a perfect fit
             warnings.simplefilter("ignore", RuntimeWarning)
             out = np.asarray(res.forecast(horizon))
-    elif method in _INTERMITTENT:
+    elif method in INTERMITTENT_METHODS:
         level, _ = croston_forecast(y, alpha if alpha is not None else 0.1, variant=method)
         out = np.repeat(level, horizon)
     else:
@@ -455,11 +335,13 @@ def forecast_series(
     >>> forecast_series(pd.Series([5, 7, 9, 11]), 3, "seasonal_naive", season_length=2).tolist()
     [9.0, 11.0, 9.0]
     """
-    y = _check_history(history)
-    horizon = _check_int(horizon, "horizon", 1, "Pass the number of periods to forecast.")
-    season_length = _check_int(season_length, "season_length", 1, "Use 12 for monthly data.")
-    window = _check_int(window, "window", 1, "Use e.g. 3 for a 3-month moving average.")
-    alpha = _check_alpha(alpha, "alpha")
+    y = check_history(history)
+    horizon = check_whole_number(horizon, "horizon", hint="Pass the number of periods to forecast.")
+    season_length = check_whole_number(
+        season_length, "season_length", hint="Use 12 for monthly data."
+    )
+    window = check_whole_number(window, "window", hint="Use e.g. 3 for a 3-month moving average.")
+    alpha = check_smoothing(alpha, "alpha")
     if method == "auto":
         method = select_method(y, season_length=season_length)["method"]
     values = _forecast_values(
@@ -561,9 +443,9 @@ def one_step_forecasts(
     >>> fit.round(2).tolist()
     [13.0, 14.72, 17.28]
     """
-    y = _check_history(history)
-    alpha = _check_alpha(alpha, "alpha")
-    beta = _check_alpha(beta, "beta")
+    y = check_history(history)
+    alpha = check_smoothing(alpha, "alpha")
+    beta = check_smoothing(beta, "beta")
     index = history.index if isinstance(history, pd.Series) else pd.RangeIndex(y.size)
     s = pd.Series(y, index=index)
     if method == "naive":
@@ -572,7 +454,7 @@ def one_step_forecasts(
         fitted = s.shift(season_length)
     elif method == "moving_average":
         fitted = s.rolling(window).mean().shift(1)
-    elif method in _INTERMITTENT:
+    elif method in INTERMITTENT_METHODS:
         fitted = pd.Series(
             croston_forecast(y, alpha if alpha is not None else 0.1, variant=method)[1],
             index=index,
@@ -589,57 +471,30 @@ def one_step_forecasts(
     return fitted.rename("forecast")
 
 
-# --------------------------------------------------------------------------- classification
-def demand_profile(history) -> pd.Series:
-    """ADI and CV² of a demand series (Syntetos, Boylan & Croston, 2005).
-
-    .. math:: ADI = \\frac{T}{\\#\\{t: y_t > 0\\}}, \\qquad
-              CV^2 = \\left(\\frac{\\sigma(z)}{\\mu(z)}\\right)^2
-
-    where :math:`T` is the number of periods and :math:`z` are the non-zero demand sizes
-    (population standard deviation, ddof = 0).
-
-    Examples
-    --------
-    >>> demand_profile([0, 2, 0, 2, 0, 2]).round(2).tolist()
-    [2.0, 0.0, 3.0]
-    """
-    y = _check_history(history)
-    sizes = y[y > 0]
-    if sizes.size == 0:
-        return pd.Series({"adi": np.inf, "cv2": np.nan, "nonzero_periods": 0.0})
-    cv2 = (sizes.std() / sizes.mean()) ** 2
-    return pd.Series({"adi": y.size / sizes.size, "cv2": cv2, "nonzero_periods": sizes.size})
-
-
-def classify_demand(history, adi_cutoff: float = ADI_CUTOFF, cv2_cutoff: float = CV2_CUTOFF):
-    """Syntetos-Boylan-Croston class: "smooth", "erratic", "intermittent" or "lumpy".
-
-    ADI < 1.32 and CV² < 0.49: smooth; ADI < 1.32, CV² >= 0.49: erratic;
-    ADI >= 1.32, CV² < 0.49: intermittent; both at or above: lumpy (Syntetos, Boylan &
-    Croston, *JORS* 56, 2005). A series without any demand is "no demand".
-
-    Examples
-    --------
-    >>> classify_demand([5, 6, 5, 6, 5, 6])
-    'smooth'
-    >>> classify_demand([0, 0, 3, 0, 0, 3, 0, 4])
-    'intermittent'
-    """
-    prof = demand_profile(history)
-    if prof["nonzero_periods"] == 0:
-        return "no demand"
-    high_adi = prof["adi"] >= adi_cutoff
-    high_cv2 = prof["cv2"] >= cv2_cutoff
-    return {
-        (False, False): "smooth",
-        (False, True): "erratic",
-        (True, False): "intermittent",
-        (True, True): "lumpy",
-    }[(bool(high_adi), bool(high_cv2))]
-
-
 # --------------------------------------------------------------------------- selection
+@dataclass(frozen=True, eq=False)
+class MethodChoice(Result):
+    """The forecasting method :func:`select_method` chose for one series, and why.
+
+    Reads like the dict it replaces: ``choice["method"]`` is ``choice.method``.
+
+    Attributes
+    ----------
+    method : str
+        The chosen method, one of :data:`FORECAST_METHODS`.
+    demand_class : str
+        The series' Syntetos-Boylan-Croston class (:func:`classify_demand`).
+    scores : dict
+        Criterion value per candidate (AICc, or rolling-origin MAE; lower is better);
+        empty when a rule chose the method without fitting (intermittent, short or
+        one-season series).
+    """
+
+    method: str
+    demand_class: str
+    scores: dict[str, float]
+
+
 def select_method(
     history,
     *,
@@ -649,8 +504,7 @@ def select_method(
     horizon: int = 3,
     n_origins: int = 6,
     fast: bool = True,
-    _keep_fit: bool = False,
-) -> dict:
+) -> MethodChoice:
     """Choose a forecasting method for one series by a stated criterion.
 
     Rule: intermittent or lumpy series (ADI >= 1.32) get ``"sba"``; series shorter than 4
@@ -694,8 +548,9 @@ def select_method(
 
     Returns
     -------
-    dict
-        ``method``, ``demand_class`` and ``scores`` (criterion value per candidate).
+    MethodChoice
+        ``method``, ``demand_class`` and ``scores`` (criterion value per candidate), as
+        attributes or keys (``choice.method`` or ``choice["method"]``).
 
     Examples
     --------
@@ -709,19 +564,58 @@ def select_method(
     >>> select_method(spring[:10])["method"] in ("ses", "holt_damped")
     True
     """
-    y = _check_history(history)
+    y = check_history(history)
     if criterion not in ("aicc", "backtest"):
         raise ValueError(f"criterion must be 'aicc' or 'backtest'; got {criterion!r}.")
-    season_length = _check_int(season_length, "season_length", 1, "Use 12 for monthly data.")
+    season_length = check_whole_number(
+        season_length, "season_length", hint="Use 12 for monthly data."
+    )
+    choice, _ = _choose(y, season_length, criterion, candidates, horizon, n_origins, fast)
+    return choice
+
+
+def _choose(y, season_length, criterion, candidates, horizon, n_origins, fast):
+    """The choice of :func:`select_method` and the fit of the chosen method (or None)."""
     demand_class = classify_demand(y)
+    by_rule = _method_by_rule(y, demand_class, season_length, criterion, candidates)
+    if by_rule is not None:
+        return MethodChoice(by_rule, demand_class, {}), None
+    candidates = _candidates(y, season_length, criterion, candidates)
+    scores, fits = {}, {}
+    for name in candidates:
+        if criterion == "aicc":
+            fits[name] = _fit_es(y, name, season_length, None, fast)
+            # a perfect fit (a constant series) has log(SSE) = -inf: the best possible
+            # score; ties go to the first (simpler) candidate
+            perfect = _perfect_fit(fits[name], y)
+            scores[name] = -np.inf if perfect else float(fits[name].aicc)
+        else:
+            bt = rolling_origin_backtest(
+                y, name, horizon=horizon, n_origins=n_origins, season_length=season_length
+            )
+            scores[name] = float(bt["error"].abs().mean())
+    # -inf (a perfect fit) is a valid best score; +inf / NaN (AICc undefined: fewer periods
+    # than the model needs) rank no candidate, and then the first, simplest one is chosen
+    ranked = {k: v for k, v in scores.items() if v < np.inf}
+    best = min(ranked, key=ranked.get) if ranked else candidates[0]
+    return MethodChoice(best, demand_class, scores), fits.get(best)
+
+
+def _method_by_rule(y, demand_class, season_length, criterion, candidates) -> str | None:
+    """The method the rules fix without fitting anything (None: compare candidates)."""
     if demand_class in ("intermittent", "lumpy"):
-        return {"method": "sba", "demand_class": demand_class, "scores": {}}
+        return "sba"
     if demand_class == "no demand" or y.size < 4:
-        return {"method": "naive", "demand_class": demand_class, "scores": {}}
+        return "naive"
+    one_season = season_length >= 2 and season_length <= y.size < 2 * season_length
+    if candidates is None and criterion == "aicc" and one_season:
+        return "seasonal_naive"
+    return None
+
+
+def _candidates(y, season_length, criterion, candidates) -> list[str]:
+    """The candidates to score: the default set, or the given ones checked for AICc."""
     seasonal = season_length >= 2 and y.size >= 2 * season_length
-    if candidates is None and criterion == "aicc" and season_length >= 2:
-        if season_length <= y.size < 2 * season_length:
-            return {"method": "seasonal_naive", "demand_class": demand_class, "scores": {}}
     if candidates is None:
         candidates = (
             ["ses_adjusted", "holt_damped_adjusted"] if seasonal else ["ses", "holt_damped"]
@@ -740,27 +634,7 @@ def select_method(
                 "series: their AICc values are not comparable. Compare within one group, or "
                 "use criterion='backtest'."
             )
-    scores, fits = {}, {}
-    for name in candidates:
-        if criterion == "aicc":
-            fits[name] = _fit_es(y, name, season_length, None, fast)
-            # a perfect fit (a constant series) has log(SSE) = -inf: the best possible
-            # score; ties go to the first (simpler) candidate
-            perfect = _perfect_fit(fits[name], y)
-            scores[name] = -np.inf if perfect else float(fits[name].aicc)
-        else:
-            bt = rolling_origin_backtest(
-                y, name, horizon=horizon, n_origins=n_origins, season_length=season_length
-            )
-            scores[name] = float(bt["error"].abs().mean())
-    # -inf (a perfect fit) is a valid best score; +inf / NaN (AICc undefined: fewer periods
-    # than the model needs) rank no candidate, and then the first, simplest one is chosen
-    ranked = {k: v for k, v in scores.items() if v < np.inf}
-    best = min(ranked, key=ranked.get) if ranked else candidates[0]
-    choice = {"method": best, "demand_class": demand_class, "scores": scores}
-    if _keep_fit and best in fits:
-        choice["_fit"] = fits[best]
-    return choice
+    return candidates
 
 
 def rolling_origin_backtest(
@@ -792,9 +666,9 @@ def rolling_origin_backtest(
     >>> bt[["origin", "actual", "forecast", "error"]].to_dict("list")
     {'origin': [3, 4], 'actual': [18.0, 20.0], 'forecast': [16.0, 18.0], 'error': [-2.0, -2.0]}
     """
-    y = _check_history(history)
-    horizon = _check_int(horizon, "horizon", 1, "Use e.g. 3 for a 3-month backtest.")
-    n_origins = _check_int(n_origins, "n_origins", 1, "Use e.g. 6 origins.")
+    y = check_history(history)
+    horizon = check_whole_number(horizon, "horizon", hint="Use e.g. 3 for a 3-month backtest.")
+    n_origins = check_whole_number(n_origins, "n_origins", hint="Use e.g. 6 origins.")
     index = history.index if isinstance(history, pd.Series) else pd.RangeIndex(y.size)
     last_origin = y.size - 1 - horizon  # the last origin with a full horizon of actuals
     first_origin = last_origin - n_origins + 1
@@ -840,12 +714,12 @@ def _forecast_one(args):
     if not (y > 0).any():
         return key, np.zeros(horizon), "zero", "no demand"
     if method == "auto":
-        choice = select_method(y, season_length=season_length, criterion=criterion, _keep_fit=True)
-        chosen, demand_class = choice["method"], choice["demand_class"]
-        if "_fit" in choice:  # reuse the fit the criterion already made
+        choice, fit = _choose(y, season_length, criterion, None, 3, 6, True)
+        chosen, demand_class = choice.method, choice.demand_class
+        if fit is not None:  # reuse the fit the criterion already made
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # log(SSE = 0), as above
-                values = np.clip(np.asarray(choice["_fit"].forecast(horizon)), 0, None)
+                values = np.clip(np.asarray(fit.forecast(horizon)), 0, None)
             return key, values, chosen, demand_class
     else:
         chosen, demand_class = method, classify_demand(y)
@@ -919,20 +793,11 @@ def forecast_all(
     Timestamp('2023-10-01 00:00:00')
     """
     keys = [key] if isinstance(key, str) else list(key)
-    if not isinstance(sales, pd.DataFrame):
-        raise ValueError("sales must be a pandas DataFrame with key, date and value columns.")
-    missing = [c for c in [*keys, date, value] if c not in sales.columns]
-    if missing:
-        raise ValueError(
-            f"sales is missing column(s) {missing}; it has {list(sales.columns)}. "
-            "Pass key=, date= and value= with your column names."
-        )
-    if sales.empty:
-        raise ValueError("sales is empty: pass at least one row of history.")
-    horizon = _check_int(horizon, "horizon", 1, "Pass the number of periods to forecast.")
+    require_columns(sales, [*keys, date, value], "sales")
+    horizon = check_whole_number(horizon, "horizon", hint="Pass the number of periods to forecast.")
     if method != "auto" and method not in FORECAST_METHODS:
         raise ValueError(f"unknown method {method!r}: choose 'auto' or {list(FORECAST_METHODS)}.")
-    _check_history(sales[value], f"sales[{value!r}]")
+    check_history(sales[value], f"sales[{value!r}]")
     wide = sales.pivot_table(index=keys, columns=date, values=value, aggfunc="sum")
     periods = wide.columns
     if isinstance(periods, pd.PeriodIndex):

@@ -557,3 +557,19 @@ def test_tallridge_seasonal_bikes_get_seasonal_methods_and_match_seasonal_naive(
     later = sales[sales["month"] >= pd.Period("2025-07", "M")]
     bias = stat["forecast"].sum() / later["ordered_units"].sum() - 1
     assert abs(bias) < 0.10
+
+
+def test_select_method_returns_a_result_that_reads_like_the_old_dict():
+    spring = [60, 70, 100, 130, 140, 130, 110, 100, 90, 80, 60, 70] * 3
+    choice = sop.select_method(spring)
+    assert isinstance(choice, fc.MethodChoice)
+    assert choice.method == choice["method"] and choice.scores is choice["scores"]
+    assert list(choice) == ["method", "demand_class", "scores"]
+    assert dict(choice)["demand_class"] == choice.demand_class == "smooth"
+
+
+def test_intermittent_demand_names_stay_reachable_from_forecasting():
+    from sopcourse import intermittent_demand as im
+
+    assert fc.croston_forecast is im.croston_forecast is sop.croston_forecast
+    assert fc.classify_demand is sop.classify_demand and fc.ADI_CUTOFF == im.ADI_CUTOFF
