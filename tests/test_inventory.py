@@ -9,12 +9,13 @@ import pytest
 from scipy import stats
 
 import sopcourse as sop
+from sopcourse import examples
 
 
 def test_snyder_shen_2019_example_3_1_eoq_is_304_05_with_cost_68_41():
     """Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed., Example 3.1:
     K = 8, h = 0.75 * 0.3, lambda = 1300 gives Q* = 304.05 and g(Q*) = 68.41."""
-    res = sop.economic_order_quantity(8, 0.75 * 0.3, 1300)
+    res = sop.economic_order_quantity(**examples.snyder_shen_example_3_1().data)
     assert res["order_quantity"] == pytest.approx(304.0467800264368)
     assert res["annual_cost"] == pytest.approx(68.410525505948272)
 
@@ -22,7 +23,7 @@ def test_snyder_shen_2019_example_3_1_eoq_is_304_05_with_cost_68_41():
 def test_snyder_shen_2019_example_3_8_eoq_with_backorders():
     """Snyder & Shen, 2nd ed., Example 3.8: K = 8, h = 0.225, p = 5, lambda = 1300
     gives Q* = 310.81, x* = 0.0431 and g* = 66.92."""
-    res = sop.eoq_with_backorders(8, 0.225, 5, 1300)
+    res = sop.eoq_with_backorders(**examples.snyder_shen_example_3_8().data)
     assert res["order_quantity"] == pytest.approx(310.8125551589646)
     assert res["stockout_fraction"] == pytest.approx(0.043062200956938)
     assert res["annual_cost"] == pytest.approx(66.921363550973254)
@@ -31,7 +32,7 @@ def test_snyder_shen_2019_example_3_8_eoq_with_backorders():
 def test_snyder_shen_2019_problem_3_22_epq():
     """Snyder & Shen, 2nd ed., Problem 3.22 (EPQ): K = 4, h = 0.08, lambda = 80, mu = 110
     gives Q* = 171.27 and cost 3.737 (answers as in the stockpyl test suite)."""
-    res = sop.economic_production_quantity(4, 0.08, 80, 110)
+    res = sop.economic_production_quantity(**examples.snyder_shen_problem_3_22().data)
     assert res["order_quantity"] == pytest.approx(171.2697677155351)
     assert res["annual_cost"] == pytest.approx(3.736794931975310)
 
@@ -46,8 +47,7 @@ def test_heizer_render_wohls_discount_store_quantity_discount_picks_1000_units()
     """Heizer & Render, Operations Management, ch. 12 "Inventory management", quantity
     discount example (Wohl's Discount Store): D = 5000, S = 49, I = 20 %, prices 5.00,
     4.80 (1000+), 4.75 (2000+); total costs 25,700 / 24,725 / 24,822.50: order 1000."""
-    breaks = pd.DataFrame({"min_quantity": [0, 1000, 2000], "unit_price": [5.0, 4.8, 4.75]})
-    table = sop.eoq_quantity_discounts(49, 0.2, 5000, breaks)
+    table = sop.eoq_quantity_discounts(**examples.wohls_discount_store().data)
     assert table["total_cost"].tolist() == pytest.approx([25700, 24725, 24822.5])
     assert table.loc[table["best"], "order_quantity"].item() == 1000
 
@@ -55,7 +55,7 @@ def test_heizer_render_wohls_discount_store_quantity_discount_picks_1000_units()
 def test_snyder_shen_2019_example_4_3_newsvendor_base_stock_56_60_cost_2_00():
     """Snyder & Shen, 2nd ed., Example 4.3: h = 0.18, p = 0.70, D ~ N(50, 8^2) gives
     S* = 56.60 and expected cost 1.998."""
-    res = sop.newsvendor(0.18, 0.70, 50, 8)
+    res = sop.newsvendor(**examples.snyder_shen_example_4_3().data)
     assert res["order_quantity"] == pytest.approx(56.603955927433887, rel=1e-9)
     assert res["expected_cost"] == pytest.approx(1.997605193176645, rel=1e-9)
 
@@ -81,16 +81,20 @@ def test_chopra_meindl_exercise_11_4_hp_printers_sams_club_csl_0_68_fill_rate_0_
     (Hewlett Packard printers at Sam's Club): weekly demand N(250, 150), lead time 2
     weeks, Q = 1000, reorder point 600. Published solution: sigma_L = 212, ss = 100,
     CSL = 0.68, expected shortage per cycle ESC = 43.86, fill rate = 0.96."""
-    sigma = sop.lead_time_demand_sd(150, 2)
+    hp = examples.hp_printers_sams_club()
+    sigma = sop.lead_time_demand_sd(hp.demand_sd, hp.lead_time)
     assert round(sigma) == 212
-    policy = sop.reorder_point_policy(250, 150, 2, 1000, stats.norm.cdf(100 / sigma))
+    service = stats.norm.cdf(100 / sigma)
+    policy = sop.reorder_point_policy(
+        hp.demand_mean, hp.demand_sd, hp.lead_time, hp.order_quantity, service
+    )
     assert policy["reorder_point"] == pytest.approx(600)
     assert policy["safety_stock"] == pytest.approx(100)
     assert round(policy["cycle_service_level"], 2) == 0.68
     esc = sigma * float(sop.standard_normal_loss(100 / sigma))
     assert round(esc, 2) == 43.86
     assert round(policy["fill_rate"], 2) == 0.96
-    assert sop.fill_rate(100, 1000, sigma) == pytest.approx(1 - esc / 1000)
+    assert sop.fill_rate(100, hp.order_quantity, sigma) == pytest.approx(1 - esc / 1000)
 
 
 def test_fill_rate_target_is_met_by_its_safety_factor():

@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
 from sopcourse import case as _case  # noqa: E402
-from sopcourse import kpi, kpi_review, variance  # noqa: E402
+from sopcourse import examples, kpi, kpi_review, variance  # noqa: E402
 
 # -- published examples ---------------------------------------------------------------------
 
@@ -25,13 +25,7 @@ from sopcourse import kpi, kpi_review, variance  # noqa: E402
 # COGS 11,375. Published: turnovers 8.51, 4.13, 5.96 times; inventory period 42.89 days,
 # receivables period 88.38 days, payables period 61.24 days; operating cycle 131 days and
 # cash cycle 70 days. (The book divides 365 by the turnover rounded to two decimals.)
-ROUTE66 = dict(
-    revenue=14_750,
-    cogs=11_375,
-    inventory=[1_273, 1_401],
-    receivables=[3_782, 3_368],
-    payables=[1_795, 2_025],
-)
+ROUTE66 = dict(examples.route_66().data)  # the data above, with its citation
 
 
 def test_rwj_route_66_turnover_ratios_8_51_4_13_5_96():
@@ -64,20 +58,8 @@ def test_rwj_route_66_periods_42_89_88_38_61_24_days_and_cash_cycle_70():
 # variance $11,760 U. (Sales-quantity = our volume step, sales-mix = our mix step; the
 # contribution margins are held at budget so that the price step is zero, as in the book.)
 def _spring_distribution():
-    plan = pd.DataFrame(
-        {
-            "channel": ["wholesale", "retail"],
-            "units": [712_000, 178_000],
-            "cm_per_case": [0.49, 0.98],
-        }
-    )
-    actual = pd.DataFrame(
-        {
-            "channel": ["wholesale", "retail"],
-            "units": [756_000, 144_000],
-            "cm_per_case": [0.49, 0.98],
-        }
-    )
+    spring = examples.spring_distribution()
+    plan, actual = spring.plan, spring.actual
     for frame in (plan, actual):
         frame["margin"] = frame["units"] * frame["cm_per_case"]
     return variance.price_volume_mix(plan, actual, by="channel", value="margin")
@@ -105,10 +87,9 @@ def test_horngren_spring_distribution_sales_volume_variance_11760_u():
 # $1.20 / $2.50; actual 480,000 / 900,000 / 1,620,000 units. Published answers: sales-volume
 # variance $820,000 F, sales-quantity variance $1,054,000 F, sales-mix variance $234,000 U.
 def test_horngren_13e_kola_limor_orlem_quantity_1054000_f_mix_234000_u():
-    names = ["Kola", "Limor", "Orlem"]
-    cm = np.array([2.00, 1.20, 2.50])
-    plan = pd.DataFrame({"drink": names, "units": [400_000, 600_000, 1_500_000]})
-    actual = pd.DataFrame({"drink": names, "units": [480_000, 900_000, 1_620_000]})
+    ex = examples.kola_limor_orlem()
+    cm = ex.cm_per_unit.to_numpy()
+    plan, actual = ex.plan, ex.actual
     plan["cm"] = plan["units"] * cm
     actual["cm"] = actual["units"] * cm
     bridge = variance.variance_bridge(plan, actual, by="drink", value="cm")
@@ -122,10 +103,11 @@ def test_horngren_13e_kola_limor_orlem_quantity_1054000_f_mix_234000_u():
 # COGS $7 million. Published: 7 % of assets in inventory, inventory turnover 20, weeks of
 # supply 2.6.
 def test_heizer_render_jacks_pottery_turnover_20_and_2_6_weeks_of_supply():
-    average = (375_000 + 325_000) / 2
-    assert kpi.inventory_turns(7_000_000, average) == pytest.approx(20)
-    assert round(kpi.days_of_supply(average, 7_000_000, days=52), 1) == 2.6
-    assert 100 * average / 5_000_000 == pytest.approx(7)
+    jack = examples.jacks_pottery_outlet()
+    average = sum(jack.inventory) / 2
+    assert kpi.inventory_turns(jack.cogs, average) == pytest.approx(20)
+    assert round(kpi.days_of_supply(average, jack.cogs, days=52), 1) == 2.6
+    assert 100 * average / jack.total_assets == pytest.approx(7)
 
 
 # -- KPI set and traffic lights -------------------------------------------------------------
