@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._checks import reject_infinite, require_columns
+from ._checks import check_number, check_numbers, check_whole_number, require_columns
 
 __all__ = [
     "time_buckets",
@@ -78,16 +78,6 @@ _METHODS = ("average_of_proportions", "proportion_of_averages")
 # --------------------------------------------------------------------------- checks
 
 
-def _check_values(values: pd.Series, label: str) -> None:
-    if not pd.api.types.is_numeric_dtype(values):
-        raise ValueError(f"{label} must be numeric; convert it with pd.to_numeric first.")
-    if values.isna().any():
-        raise ValueError(f"{label} has missing (NaN) values: fill them (e.g. with 0) first.")
-    if (values < 0).any():
-        raise ValueError(f"{label} has negative values: quantities must be zero or more.")
-    reject_infinite(values, label)
-
-
 def _to_period(values, freq: str = "M"):
     try:
         if isinstance(values, pd.Series):
@@ -99,12 +89,6 @@ def _to_period(values, freq: str = "M"):
         raise ValueError(
             f"could not read {values!r} as a month; use 'YYYY-MM' strings or pd.Period."
         ) from exc
-
-
-def _positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 # --------------------------------------------------------------------------- horizon
@@ -131,7 +115,7 @@ def time_buckets(start, periods: int, freq: str = "M") -> pd.DataFrame:
     >>> buckets["bucket"].astype(str).tolist(), buckets["days"].tolist()
     (['2025-01', '2025-02', '2025-03'], [31, 28, 31])
     """
-    periods = _positive_int(periods, "periods")
+    periods = check_whole_number(periods, "periods")
     if freq not in ("M", "Q", "W"):
         raise ValueError(f"freq must be 'M' (month), 'Q' (quarter) or 'W' (week), got {freq!r}.")
     pandas_freq = "W-SUN" if freq == "W" else freq
@@ -174,8 +158,8 @@ def rolling_horizon(first_month, horizon: int = 18, cycles: int = 3) -> pd.DataF
     >>> [(str(c), str(g["period"].min()), str(g["period"].max())) for c, g in table.groupby("cycle")]
     [('2025-01', '2025-02', '2025-04'), ('2025-02', '2025-03', '2025-05')]
     """
-    horizon = _positive_int(horizon, "horizon")
-    cycles = _positive_int(cycles, "cycles")
+    horizon = check_whole_number(horizon, "horizon")
+    cycles = check_whole_number(cycles, "cycles")
     first = _to_period(first_month)
     rows = [
         (first + k, first + k + ahead, ahead)
@@ -210,7 +194,7 @@ def classify_time_fences(periods, plan_start, frozen: int, slushy: int) -> pd.Se
     ['frozen', 'slushy', 'slushy', 'liquid']
     """
     for name, value in (("frozen", frozen), ("slushy", slushy)):
-        _positive_int(value, name, minimum=0)
+        check_whole_number(value, name, low=0)
     start = _to_period(plan_start)
     index = pd.PeriodIndex([_to_period(p) for p in periods], freq="M")
     if len(index) == 0:
@@ -273,9 +257,15 @@ def check_plan_changes(
     keys = list(keys)
     for frame, label in ((current_plan, "current_plan"), (revised_plan, "revised_plan")):
         require_columns(frame, [*keys, period, value], label)
-        _check_values(frame[value], f"{label}[{value!r}]")
-    if not 0 <= slushy_tolerance < 1:
-        raise ValueError("slushy_tolerance must be a fraction between 0 and 1, such as 0.10.")
+        check_numbers(frame[value], f"{label}[{value!r}]", low=0, allow_empty=True)
+    check_number(
+        slushy_tolerance,
+        "slushy_tolerance",
+        low=0,
+        high=1,
+        high_open=True,
+        hint="A fraction: 0.10 = 10 %.",
+    )
     old = current_plan[[*keys, period, value]].assign(**{period: _to_period(current_plan[period])})
     new = revised_plan[[*keys, period, value]].assign(**{period: _to_period(revised_plan[period])})
     merged = old.merge(new, on=[*keys, period], how="outer", suffixes=("_old", "_new"))
@@ -330,7 +320,7 @@ def sop_calendar(month, durations: Sequence[int] = (3, 4, 4, 3, 1), holidays=())
     >>> calendar["start"].dt.strftime("%a %d").tolist()
     ['Mon 03', 'Thu 06', 'Wed 12', 'Tue 18', 'Fri 21']
     """
-    durations = [_positive_int(d, "each duration") for d in durations]
+    durations = [check_whole_number(d, "each duration") for d in durations]
     if len(durations) != len(SOP_STEPS):
         raise ValueError(f"durations needs {len(SOP_STEPS)} values, one per S&OP step.")
     period = _to_period(month)
@@ -398,24 +388,20 @@ def level_production_plan(
     >>> plan["production"].tolist()
     [5375.0, 5375.0, 5375.0, 5375.0]
     """
-    demand = pd.Series(forecast, dtype=float)
-    if demand.empty:
-        raise ValueError("forecast is empty: pass at least one period.")
-    if demand.isna().any() or (demand < 0).any():
-        raise ValueError("forecast must be zero or more, with no NaN.")
-    for name, v in (
-        ("opening_inventory", opening_inventory),
-        ("ending_inventory", ending_inventory),
-        ("backlog", backlog),
-    ):
-        if v is None or not np.isfinite(v) or v < 0:
-            raise ValueError(f"{name} must be a number >= 0.")
+    demand = pd.Series(forecast)
+    demand = pd.Series(check_numbers(demand, "forecast", low=0), index=demand.index)
+    opening_inventory = check_number(opening_inventory, "opening_inventory", low=0)
+    ending_inventory = check_number(ending_inventory, "ending_inventory", low=0)
+    backlog = check_number(backlog, "backlog", low=0)
     if working_days is None:
         days = pd.Series(1.0, index=demand.index)
     else:
-        values = np.asarray(working_days, dtype=float)
-        if values.shape != (len(demand),) or np.isnan(values).any() or (values <= 0).any():
-            raise ValueError("working_days needs one positive number per forecast period.")
+        values = check_numbers(working_days, "working_days", low=0)
+        if values.shape != (len(demand),) or (values <= 0).any():
+            raise ValueError(
+                f"working_days needs one positive number per forecast period ({len(demand)}); "
+                f"got {values.tolist()}."
+            )
         days = pd.Series(values, index=demand.index)
     total = demand.sum() + backlog + ending_inventory - opening_inventory
     if total < 0:
@@ -499,7 +485,7 @@ def aggregate_sales(
     if location == "region":
         needed.append(region)
     require_columns(sales, needed, "sales")
-    _check_values(sales[value], f"sales[{value!r}]")
+    check_numbers(sales[value], f"sales[{value!r}]", low=0, allow_empty=True)
     data = sales.copy()
     if product == "family" and family not in data.columns:
         if product_families is None:
@@ -578,11 +564,11 @@ def historical_proportions(
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}.")
     groups = [parent] if parent else []
     require_columns(history, [*groups, item, period, value], "history")
-    _check_values(history[value], f"history[{value!r}]")
+    check_numbers(history[value], f"history[{value!r}]", low=0, allow_empty=True)
     data = history[[*groups, item, period, value]].copy()
     data[period] = _to_period(data[period])
     if last_periods is not None:
-        last_periods = _positive_int(last_periods, "last_periods")
+        last_periods = check_whole_number(last_periods, "last_periods")
         keep = sorted(data[period].unique())[-last_periods:]
         data = data[data[period].isin(keep)]
     wide = data.pivot_table(
@@ -656,14 +642,13 @@ def disaggregate_top_down(
     """
     if not isinstance(proportions, pd.Series) or proportions.empty:
         raise ValueError("proportions must be a non-empty Series (see historical_proportions).")
-    if proportions.isna().any() or (proportions < 0).any():
-        raise ValueError("proportions must be zero or more, with no NaN.")
+    check_numbers(proportions, "proportions", low=0)
     if parent is None:
         if not isinstance(aggregate_plan, pd.Series):
             raise ValueError(
                 "aggregate_plan must be a Series indexed by period when parent is None."
             )
-        _check_values(aggregate_plan, "aggregate_plan")
+        check_numbers(aggregate_plan, "aggregate_plan", low=0, allow_empty=True)
         if abs(proportions.sum() - 1) > 1e-6:
             raise ValueError(f"proportions sum to {proportions.sum():.4f}, not 1: normalise them.")
         out = pd.DataFrame(
@@ -675,7 +660,7 @@ def disaggregate_top_down(
         )
         return out
     require_columns(aggregate_plan, [parent, period, value], "aggregate_plan")
-    _check_values(aggregate_plan[value], f"aggregate_plan[{value!r}]")
+    check_numbers(aggregate_plan[value], f"aggregate_plan[{value!r}]", low=0, allow_empty=True)
     if proportions.index.nlevels != 2:
         raise ValueError("with parent, proportions must be indexed by (parent, item).")
     shares = proportions.rename("share").reset_index()
@@ -721,7 +706,7 @@ def bottom_up(
     0  2025-01    7.0
     """
     require_columns(item_plan, [item, period, value], "item_plan")
-    _check_values(item_plan[value], f"item_plan[{value!r}]")
+    check_numbers(item_plan[value], f"item_plan[{value!r}]", low=0, allow_empty=True)
     data = item_plan
     if level == "total":
         return data.groupby(period, as_index=False, observed=True)[value].sum()
@@ -842,13 +827,12 @@ def planning_gap(
     >>> planning_gap(h, f, 120.0)["gap"].to_dict()
     {'a': -2.0, 'b': 22.0, 'total': 20.0}
     """
-    if not np.isfinite(total_plan) or total_plan < 0:
-        raise ValueError("total_plan must be a finite number >= 0.")
+    total_plan = check_number(total_plan, "total_plan", low=0)
     shares = historical_proportions(
         history, method, item=item, period=period, value=value, last_periods=last_periods
     )
     require_columns(item_forecast, [item, period, value], "item_forecast")
-    _check_values(item_forecast[value], f"item_forecast[{value!r}]")
+    check_numbers(item_forecast[value], f"item_forecast[{value!r}]", low=0, allow_empty=True)
     bottom = item_forecast.groupby(item, observed=True)[value].sum().astype(float)
     unknown = sorted(set(bottom.index) - set(shares.index))
     if unknown:
@@ -882,7 +866,7 @@ def plot_planning_gap(gap: pd.DataFrame, *, units: str = "units", max_items: int
     >>> plt.close("all")
     """
     require_columns(gap, ["top_down", "bottom_up"], "gap")
-    max_items = _positive_int(max_items, "max_items")
+    max_items = check_whole_number(max_items, "max_items")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5))
     rows = gap.drop(index="total", errors="ignore")[["top_down", "bottom_up"]]
