@@ -9,24 +9,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
+from sopcourse import examples  # noqa: E402
 
-RED_TOMATO = dict(
-    initial_workforce=80,
-    hours_per_unit=4,
-    regular_hours_per_worker=160,  # 8 h/day x 20 days
-    regular_cost_per_hour=4,
-    overtime_cost_per_hour=6,
-    max_overtime_per_worker=10,
-    hiring_cost=300,
-    layoff_cost=500,
-    holding_cost=2,
-    backorder_cost=5,
-    material_cost=10,
-    subcontract_cost=30,
-    initial_inventory=1000,
-    final_inventory=500,
-)
-RED_TOMATO_DEMAND = [1600, 3000, 3200, 3800, 2200, 2200]
+# Chopra & Meindl, 6th ed., ch. 8 (data and citation: sopcourse.examples.red_tomato_tools)
+RED_TOMATO = dict(examples.red_tomato_tools().data)
+RED_TOMATO_DEMAND = RED_TOMATO.pop("demand")
 
 
 def test_chopra_meindl_red_tomato_tools_lp_optimum_is_422275():
@@ -68,16 +55,9 @@ def test_vollmann_capacity_bill_sarah_reed_walnut_hill_boom_box():
     in circuit board, 0.3 h/unit in assembly; capacity 130 and 160 h per period. The
     published period-2 loads are 60 and 90 h; the others follow by the same arithmetic.
     """
-    mps = pd.DataFrame({"product": "XYZ", "period": [1, 2, 3, 4], "quantity": [450, 300, 625, 890]})
-    boc = pd.DataFrame(
-        {
-            "product": "XYZ",
-            "work_centre": ["circuit_board", "assembly"],
-            "hours_per_unit": [0.2, 0.3],
-        }
-    )
-    load = sop.rccp_bill_of_capacity(mps, boc)
-    table = sop.load_vs_capacity(load, pd.Series({"circuit_board": 130.0, "assembly": 160.0}))
+    boom_box = examples.sarah_reed_boom_box()
+    load = sop.rccp_bill_of_capacity(boom_box.mps, boom_box.bill_of_capacity)
+    table = sop.load_vs_capacity(load, boom_box.capacity)
     wide = table.pivot(index="period", columns="work_centre", values="load_hours")
     assert wide.loc[2].to_dict() == pytest.approx({"assembly": 90.0, "circuit_board": 60.0})
     assert wide["assembly"].tolist() == pytest.approx([135, 90, 187.5, 267])

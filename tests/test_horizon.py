@@ -11,6 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
+from sopcourse import examples  # noqa: E402
 from sopcourse.widgets.planning import GapChart  # noqa: E402
 
 
@@ -102,7 +103,7 @@ def test_level_plan_by_working_days_expertsmind_family_example():
     opening inventory 100, 130 wanted at the end, forecast May-Aug 115, 125, 140, 150 on
     21, 19, 20 and 10 working days; published: planned production 168 in May and planned
     inventory 153 at the end of May (total 560 = 530 + 130 - 100, i.e. 8 a day)."""
-    plan = sop.level_production_plan([115, 125, 140, 150], 100, 130, working_days=[21, 19, 20, 10])
+    plan = sop.level_production_plan(**examples.expertsmind_level_plan().data)
     assert plan["production"].sum() == pytest.approx(560)
     assert (plan["production"] / plan["working_days"]).tolist() == pytest.approx([8.0] * 4)
     assert plan["production"].iloc[0] == pytest.approx(168)
@@ -114,7 +115,7 @@ def test_level_plan_quarterly_homeworksource_example():
     """Level aggregate plan (HomeworkSource, problem 987160): beginning inventory 2,000,
     ending inventory 500, quarterly forecasts 6,000, 5,500, 5,000, 6,500; published planned
     rate of quarterly production (23,000 + 500 - 2,000) / 4 = 5,375."""
-    plan = sop.level_production_plan([6000, 5500, 5000, 6500], 2000, 500)
+    plan = sop.level_production_plan(**examples.homeworksource_level_plan().data)
     assert plan["production"].tolist() == pytest.approx([5375.0] * 4)
 
 
@@ -122,7 +123,7 @@ def test_sop_balance_answerstreak_demand_from_production():
     """Sales and operations planning problem (AnswerStreak): beginning inventory 300, desired
     ending inventory 500, production 1,200 -> demand 1,000 (ending = beginning + production
     - demand)."""
-    plan = sop.level_production_plan([1000], 300, 500)
+    plan = sop.level_production_plan(**examples.answerstreak_sop_balance().data)
     assert plan["production"].item() == pytest.approx(1200)
 
 

@@ -5,22 +5,26 @@ import pandas as pd
 import pytest
 
 import sopcourse as sop
+from sopcourse import examples
 
 
 @pytest.mark.parametrize(
-    "demand, fixed_cost, holding_cost, expected_lots, expected_cost",
+    "instance, expected_lots, expected_cost",
     [
-        # Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed., Example 3.9
-        ([90, 120, 80, 70], 500, 2, [210, 0, 150, 0], 1380),
-        # Snyder & Shen, 2nd ed., Problem 3.27
-        ([150, 100, 80, 200], 120, 0.8, [150, 180, 0, 200], 424),
-        # Snyder & Shen, 2nd ed., Problem 3.29
-        ([730, 580, 445, 650, 880], 100, 0.1, [1310, 0, 1095, 0, 880], 423),
+        # Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed., Example 3.9:
+        # d = (90, 120, 80, 70), K = 500, h = 2
+        ("snyder_shen_example_3_9", [210, 0, 150, 0], 1380),
+        # Snyder & Shen, 2nd ed., Problem 3.27: d = (150, 100, 80, 200), K = 120, h = 0.8
+        ("snyder_shen_problem_3_27", [150, 180, 0, 200], 424),
+        # Snyder & Shen, 2nd ed., Problem 3.29: d = (730, 580, 445, 650, 880), K = 100, h = 0.1
+        ("snyder_shen_problem_3_29", [1310, 0, 1095, 0, 880], 423),
     ],
 )
 def test_wagner_whitin_matches_snyder_shen_2019_example_3_9_and_problems(
-    demand, fixed_cost, holding_cost, expected_lots, expected_cost
+    instance, expected_lots, expected_cost
 ):
+    ex = examples.get(instance)  # the data of the published instance
+    demand, fixed_cost, holding_cost = ex.net_requirements, ex.fixed_cost, ex.holding_cost
     lots = sop.wagner_whitin(demand, fixed_cost, holding_cost)
     assert lots.tolist() == expected_lots
     cost = sop.lot_sizing_cost(demand, lots, fixed_cost, holding_cost)
@@ -31,7 +35,8 @@ def test_silver_meal_on_example_3_9_stops_when_average_cost_rises():
     # Derived by hand: C(1) = 500, C(2) = (500 + 2*120)/2 = 370,
     # C(3) = (500 + 240 + 2*2*80)/3 = 353.3, C(4) = (1060 + 3*2*70)/4 = 370 > 353.3
     # so the first order covers periods 1-3 (290 units), then 70 in period 4.
-    assert sop.silver_meal([90, 120, 80, 70], 500, 2).tolist() == [290, 0, 0, 70]
+    lots = sop.silver_meal(**examples.snyder_shen_example_3_9().data)
+    assert lots.tolist() == [290, 0, 0, 70]
 
 
 def test_silver_meal_nahmias_machine_shop_computer_casings_lots_48_47_20():
@@ -40,7 +45,8 @@ def test_silver_meal_nahmias_machine_shop_computer_casings_lots_48_47_20():
     Published: C(1) = 80, C(2) = 70, C(3) = 102.67 -> y1 = 48; then C(2) = 45,
     C(3) = 56.67 -> y3 = 47; y5 = 20 (as reproduced at solutioninn.com, "3.2 The
     Silver-Meal heuristic")."""
-    assert sop.silver_meal([18, 30, 42, 5, 20], 80, 2).tolist() == [48, 0, 47, 0, 20]
+    lots = sop.silver_meal(**examples.nahmias_computer_casings().data)
+    assert lots.tolist() == [48, 0, 47, 0, 20]
 
 
 def test_wagner_whitin_is_never_beaten_by_the_heuristics():
@@ -68,18 +74,18 @@ def test_stevenson_industrial_pumps_master_schedule_pab_41_in_week_3_and_atp_11_
     in weeks 3, 5, 7 and 8; the week-3 lot covers a shortfall of 29 and leaves 41;
     ATP in week 1 = 64 + 0 - (33 + 20) = 11. Checked against the book's text as quoted
     at https://fliphtml5.com/cviyu/vkrs/OPERAT%7E1/519/ (p. 490) and studymode's summary of it."""
-    forecast = [30] * 4 + [40] * 4
-    orders = [33, 20, 10, 4, 2, 0, 0, 0]
+    pumps = examples.stevenson_industrial_pumps()
+    forecast, orders = pumps.forecast.tolist(), pumps.customer_orders.tolist()
     # the MPS rule "a lot of 70 when projected on hand would go negative" is a
     # fixed-order-quantity MRP record with zero lead time on max(forecast, orders)
     mps = sop.mrp_record(
         np.maximum(forecast, orders),
-        on_hand=64,
+        on_hand=pumps.on_hand,
         lot_rule="fixed_order_quantity",
-        order_quantity=70,
+        order_quantity=pumps.lot_size,
     )["planned_receipts"]
     assert [t for t, q in mps.items() if q > 0] == [3, 5, 7, 8]
-    rec = sop.master_schedule_record(forecast, orders, mps, on_hand=64)
+    rec = sop.master_schedule_record(forecast, orders, mps, on_hand=pumps.on_hand)
     assert rec.loc[3, "projected_available"] == 41
     assert rec.loc[2, "projected_available"] - 30 == -29  # the shortfall the lot covers
     assert rec.loc[1, "atp"] == 11

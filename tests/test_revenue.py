@@ -11,6 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import sopcourse as sop  # noqa: E402
+from sopcourse import examples  # noqa: E402
 from sopcourse.widgets.planning import BassChart  # noqa: E402
 
 
@@ -19,10 +20,7 @@ def test_freshworks_crm_weighted_pipeline_negotiation_stage_is_8600():
     """Freshworks CRM support article "How to set up and use weighted pipelines": six deals
     in Negotiation (70 %) worth $3950, 3060, 1460, 1340, 1285 and 1190 total $12,285, and the
     expected revenue is 70 % of it, "$8600" (8599.5 rounded)."""
-    deals = pd.DataFrame(
-        {"value": [3950, 3060, 1460, 1340, 1285, 1190], "stage": ["Negotiation"] * 6}
-    )
-    out = sop.weighted_pipeline(deals, {"Negotiation": 0.70})
+    out = sop.weighted_pipeline(**examples.freshworks_pipeline().data)
     assert out["value"].sum() == 12285
     assert round(out["weighted_amount"].sum()) == 8600
 
@@ -31,20 +29,17 @@ def test_revops_dictionary_weighted_pipeline_examples():
     """RevOps Dictionary, "Weighted Pipeline": $100K in Discovery (10 %) -> $10K, in
     Proposal (50 %) -> $50K, in Negotiation (80 %) -> $80K; and Operately KPI examples,
     "Pipeline forecast value": 3 deals of $10,000 at 60 % -> $18,000."""
-    deals = pd.DataFrame(
-        {"value": [100_000] * 3, "stage": ["Discovery", "Proposal", "Negotiation"]}
-    )
-    out = sop.weighted_pipeline(deals, {"Discovery": 0.1, "Proposal": 0.5, "Negotiation": 0.8})
+    out = sop.weighted_pipeline(**examples.revops_pipeline().data)
     assert out["weighted_amount"].tolist() == pytest.approx([10_000, 50_000, 80_000])
-    three = pd.DataFrame({"value": [10_000] * 3, "stage_probability": [0.6] * 3})
-    assert sop.weighted_pipeline(three)["weighted_amount"].sum() == pytest.approx(18_000)
+    three = sop.weighted_pipeline(**examples.operately_pipeline().data)
+    assert three["weighted_amount"].sum() == pytest.approx(18_000)
 
 
 def test_bass_ols_class_exercise_five_years_of_adoptions():
     """Bass (1969) OLS estimation on five years of adoptions (millions) 0.517, 1.169, 1.604,
     2.044, 2.286 -- in-class exercise of the course "Data Analysis for Brand Management"
     (2.555A, Module 1), published answer p = 0.0626032, q = 0.73766359, M = 10.5036768."""
-    fit = sop.fit_bass([0.517, 1.169, 1.604, 2.044, 2.286], method="ols")
+    fit = sop.fit_bass(examples.bass_class_exercise().sales, method="ols")
     assert fit["p"] == pytest.approx(0.0626032, rel=1e-5)
     assert fit["q"] == pytest.approx(0.73766359, rel=1e-6)
     assert fit["m"] == pytest.approx(10.5036768, rel=1e-6)
@@ -54,7 +49,7 @@ def test_bass_discrete_peak_class_exercise_p_00045_q_035_m_5m():
     """Same exercise set: with p = 0.0045, q = 0.35 and M = 5 million the expected peak time
     of adoption is t = 15, with "around 0.45 million adoptions" at the peak (Bass's
     discrete recursion)."""
-    curve = sop.bass_curve(0.0045, 0.35, 5e6, 30, form="discrete")
+    curve = sop.bass_curve(**examples.bass_peak_class_exercise().data, periods=30, form="discrete")
     assert curve["adoptions"].idxmax() == 15
     assert curve["adoptions"].max() / 1e6 == pytest.approx(0.45, abs=0.005)
 
@@ -64,8 +59,8 @@ def test_bass_nls_density_form_matches_the_r_nls_example_of_chengjun_wang():
     ten years of sales from 1979 fitted with R's nls on S_t = M f(t) from the start
     M = 60630, P = 0.03, Q = 0.38: M = 6.80e+04, P = 6.59e-03, Q = 6.38e-01, residual
     standard error 727 on 7 degrees of freedom."""
-    sales = [840, 1470, 2110, 4000, 7590, 10950, 10530, 9470, 7790, 5890]
-    fit = sop.fit_bass(sales, "nls", curve="density", initial=(0.03, 0.38, 60630))
+    wang = examples.chengjun_wang_bass()
+    fit = sop.fit_bass(wang.sales, "nls", curve="density", initial=wang.initial)
     assert fit["m"] == pytest.approx(6.80e4, rel=5e-3)
     assert fit["p"] == pytest.approx(6.59e-3, rel=5e-3)
     assert fit["q"] == pytest.approx(6.38e-1, rel=5e-3)
