@@ -21,6 +21,7 @@ _PUBLIC_MODULES = [
     "datasets",
     "horizon",
     "revenue",
+    "new_products",
     "intermittent_demand",
     "forecasting",
     "accuracy",

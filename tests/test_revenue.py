@@ -130,7 +130,7 @@ def test_bass_ols_no_peak_verdict_is_judged_relative_to_the_scale_of_the_sales()
     """The quadratic term of exact doubling is zero in exact arithmetic (S_t = 1 + N_{t-1});
     rounding leaves it a tiny number of either sign. Whatever the sign and the units, the
     fit must refuse rather than return m ~ 1e16."""
-    from sopcourse.revenue import _bass_ols
+    from sopcourse.new_products import _bass_ols
 
     for scale in (1e-6, 1.0, 1e6):
         with pytest.raises(ValueError, match="no peak"):
@@ -138,7 +138,7 @@ def test_bass_ols_no_peak_verdict_is_judged_relative_to_the_scale_of_the_sales()
 
 
 def test_bass_fit_checks_reject_an_implausible_market():
-    from sopcourse.revenue import _check_bass_fit
+    from sopcourse.new_products import _check_bass_fit
 
     _check_bass_fit(0.03, 0.38, 100.0, 40.0, "ols")  # plausible: passes
     with pytest.raises(ValueError, match="not plausible"):
