@@ -71,21 +71,12 @@ BASS_CLASS = (
 class Example:
     """One published instance: its data, where it comes from and the published answer.
 
-    Attributes
-    ----------
-    name : str
-        The function that returns it (``sop.examples.<name>()``).
-    title : str
-        What the instance is about, in a few words.
-    citation : str
-        Author, title, edition, chapter / example / problem number and page where known.
-    data : Mapping
-        The inputs, read-only; each is also an attribute (``ex.margin``).
-    published : Mapping
-        The answers printed in the source (what the tests check), read-only.
-    used_in : tuple of str
-        Tests, lessons and docstrings that use (or copy) the instance (may be given as one
-        comma-separated string).
+    ``name`` is the function that returns it (``sop.examples.<name>()``); ``citation``
+    gives author, title, edition, chapter / example / problem and page where known;
+    ``data`` (read-only; each also an attribute, ``ex.margin``) holds the inputs and
+    ``published`` (read-only) the answers printed in the source, which the tests check;
+    ``used_in`` names the tests, lessons and docstrings that use or copy the instance
+    (given as a tuple or one comma-separated string).
     """
 
     name: str
@@ -243,7 +234,12 @@ def goldratt_pq() -> Example:
             "toc_mix": {"P": 100.0, "Q": 30.0},
             "toc_net_profit": 300.0,
         },
-        used_in="tests/test_optimize.py, notebooks/05_profit_based_planning.ipynb, optimize.constraint_analysis (docstring), optimize.compare_toc_with_lp (docstring)",
+        used_in=(
+            "tests/test_optimize.py, notebooks/05_profit_based_planning.ipynb, "
+            "optimize.constraint_analysis (docstring), optimize.compare_toc_with_lp (docstring), "
+            "optimize.throughput_per_constraint_unit (docstring), "
+            "optimize.toc_product_mix (docstring)"
+        ),
     )
 
 
@@ -267,7 +263,7 @@ def powerco() -> Example:
             ),
         },
         published={"total_cost": 1020.0},
-        used_in="tests/test_optimize.py, optimize.balancing_plan (docstring: cited)",
+        used_in="tests/test_optimize.py, balancing.balancing_plan (docstring: cited)",
     )
 
 
@@ -298,7 +294,10 @@ def port_of_baltimore() -> Example:
             "mse": {0.10: 190.8},
             "mape": {0.10: 5.59, 0.50: 6.76},
         },
-        used_in="tests/test_accuracy.py, tests/test_forecasting.py, accuracy.mae (docstring), forecasting.one_step_forecasts (docstring)",
+        used_in=(
+            "tests/test_accuracy.py, tests/test_forecasting.py, accuracy.mae (docstring), "
+            "forecasting.one_step_forecasts (docstring)"
+        ),
     )
 
 
@@ -378,7 +377,10 @@ def snyder_shen_example_3_1() -> Example:
         f"{SNYDER_SHEN}, Example 3.1",
         data={"fixed_cost": 8.0, "holding_cost": 0.75 * 0.3, "demand_rate": 1300.0},
         published={"order_quantity": 304.05, "annual_cost": 68.41},
-        used_in="tests/test_inventory.py, inventory.economic_order_quantity (docstring), inventory.economic_production_quantity (docstring: with mu = 2000)",
+        used_in=(
+            "tests/test_inventory.py, inventory.economic_order_quantity (docstring), "
+            "inventory.economic_production_quantity (docstring: with mu = 2000)"
+        ),
     )
 
 
@@ -505,7 +507,11 @@ def route_66() -> Example:
             "operating_cycle": 131,
             "cash_to_cash": 70,
         },
-        used_in="tests/test_kpi.py, kpi.working_capital_days (docstring)",
+        used_in=(
+            "tests/test_kpi.py, kpi.working_capital_days (docstring), "
+            "kpi.working_capital_what_if (docstring: averages), "
+            "kpi.plot_cash_cycle (docstring: averages)"
+        ),
     )
 
 
@@ -575,14 +581,17 @@ def jacks_pottery_outlet() -> Example:
             "inventory_turnover": 20.0,
             "weeks_of_supply": 2.6,
         },
-        used_in="tests/test_kpi.py, kpi.inventory_turns (docstring), kpi.days_of_supply (docstring)",
+        used_in=(
+            "tests/test_kpi.py, kpi.inventory_turns (docstring), kpi.days_of_supply (docstring)"
+        ),
     )
 
 
 # -- mrp: lot sizing and the master schedule --------------------------------------------
 def _lot_sizing(number: str, demand, fixed_cost, holding_cost, lots, cost) -> Example:
     """Snyder & Shen's lot-sizing instance ``number`` ("Example 3.9", "Problem 3.27", ...)."""
-    docstrings = ", mrp.wagner_whitin (docstring), mrp.silver_meal (docstring)"
+    docstrings = ", mrp.wagner_whitin (docstring), mrp.silver_meal (docstring), "
+    docstrings += "mrp.compare_lot_sizing (docstring)"
     return Example(
         "snyder_shen_" + number.lower().replace(" ", "_").replace(".", "_"),
         "Dynamic lot sizing (Wagner-Whitin)",
@@ -844,7 +853,7 @@ def bass_class_exercise() -> Example:
         f"Bass (1969) OLS estimation, {BASS_CLASS}",
         data={"sales": _periods([0.517, 1.169, 1.604, 2.044, 2.286], "year")},
         published={"p": 0.0626032, "q": 0.73766359, "m": 10.5036768},
-        used_in="tests/test_revenue.py, revenue.fit_bass (docstring)",
+        used_in="tests/test_revenue.py, new_products.fit_bass (docstring)",
     )
 
 
