@@ -196,7 +196,7 @@ def _chart_supply(r):
 
 
 def _chart_finance(r):
-    from . import plot_gap_to_goal  # public names: robust to moves inside the package
+    from .revenue import plot_gap_to_goal
 
     fig = _figure(11, 4.2)
     ax1, ax2 = fig.subplots(1, 2)
@@ -222,7 +222,7 @@ def _chart_finance(r):
 def _chart_review(r):
     from matplotlib.figure import Figure
 
-    from . import plot_management_review
+    from .kpi import plot_management_review
 
     fig = Figure(figsize=(12, 7.5), layout="constrained")
     plot_management_review(r.review, fig=fig)
