@@ -13,8 +13,9 @@ from pathlib import Path
 
 import nbformat
 
+from .codec import to_plain
 from .grade import expected_answers, grade_folder
-from .sandbox import Sandbox, to_plain
+from .sandbox import Sandbox
 from .source import parse_assignment, student_edition
 
 

@@ -437,7 +437,7 @@ def test_the_fork_bomb_is_stopped_within_its_cell(graded):
 
 def _escaping_tree():
     """In a forked child: start processes that leave their session, then kill them all."""
-    from sopcourse.grading.sandbox import (
+    from sopcourse.grading.zygote import (
         _PR_SET_CHILD_SUBREAPER,
         _descendants,
         _kill_descendants,
@@ -478,7 +478,7 @@ def _in_a_child(function):
 
 
 def _guarded_forks():
-    from sopcourse.grading.sandbox import (
+    from sopcourse.grading.zygote import (
         _PR_SET_CHILD_SUBREAPER,
         _descendants,
         _kill_descendants,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from sopcourse.grading import bubblewrap as bubblewrap_module
 from sopcourse.grading import sandbox as sandbox_module
 from sopcourse.grading.grade import grade_folder
 from sopcourse.grading.sandbox import Sandbox, SandboxUnavailable, allow_list, isolation_notice
@@ -164,7 +165,7 @@ def test_the_graders_command_line_is_out_of_sight(backend, monkeypatch):
 
 
 def test_strict_refuses_without_bubblewrap_and_best_effort_says_what_ran(monkeypatch):
-    monkeypatch.setattr(sandbox_module, "_bwrap", lambda: None)
+    monkeypatch.setattr(bubblewrap_module, "_bwrap", lambda: None)
     with pytest.raises(SandboxUnavailable, match="bubblewrap is not installed"):
         Sandbox(mode="strict")
     with pytest.raises(ValueError, match="sandbox mode 'lax' is not known"):
@@ -182,7 +183,7 @@ def test_strict_refuses_without_bubblewrap_and_best_effort_says_what_ran(monkeyp
 def test_sopcourse_grade_sandbox_strict_refuses_in_words(tmp_path, monkeypatch, capsys):
     from sopcourse.cli import main
 
-    monkeypatch.setattr(sandbox_module, "_bwrap", lambda: None)
+    monkeypatch.setattr(bubblewrap_module, "_bwrap", lambda: None)
     write(with_answer("q1-answer", "total_units = 0"), tmp_path / "subs" / "ann.ipynb")
     args = ["grade", str(DEMO), str(tmp_path / "subs"), "-o", str(tmp_path / "out")]
     assert main([*args, "--sandbox", "strict"]) == 2
