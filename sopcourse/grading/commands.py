@@ -68,7 +68,7 @@ def _grade(args) -> int:
 
 @_friendly
 def _merge_rubric(args) -> int:
-    from .grade import merge_rubric
+    from .gradebook import merge_rubric
 
     n = merge_rubric(args.source, args.out, args.rubric)
     print(f"merged {n} hand-graded answers into {Path(args.out) / 'gradebook.csv'}")
@@ -77,7 +77,7 @@ def _merge_rubric(args) -> int:
 
 @_friendly
 def _merge_shards(args) -> int:
-    from .grade import merge_outputs
+    from .gradebook import merge_outputs
 
     records = merge_outputs(args.source, args.shards, args.out)
     print(f"{len(records)} submissions in {Path(args.out) / 'gradebook.csv'}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from .grade import atomic_write
+from .gradebook import atomic_write
 from .source import parse_assignment, student_edition
 
 STUDENT_SUFFIX = "_student"

@@ -113,7 +113,7 @@ def similarity_report(codes: dict[str, str], k: int = 8, window: int = 4, top: i
 
 def answer_code(assignment, nb) -> str:
     """The student's answer cells and added cells of a submission, joined (no source cells)."""
-    from .grade import build_steps
+    from .rebuild import build_steps
 
     steps, info = build_steps(assignment, nb)
     fixed = {

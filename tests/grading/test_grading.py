@@ -17,7 +17,8 @@ import pytest
 
 from sopcourse.cli import main as cli
 from sopcourse.grading import SelfCheck, expect
-from sopcourse.grading.grade import grade_folder, merge_outputs, merge_rubric
+from sopcourse.grading.grade import grade_folder
+from sopcourse.grading.gradebook import merge_outputs, merge_rubric
 from sopcourse.grading.release import check_in_sync, graded_sources, release, render_student
 from sopcourse.grading.similarity import similarity_report
 from sopcourse.grading.source import parse_assignment, replace_solution
@@ -223,7 +224,7 @@ def _alive(pid) -> bool:
 
 
 def _children(pid):
-    from sopcourse.grading.sandbox import _ppids
+    from sopcourse.grading.zygote import _ppids
 
     return [p for p, parent in _ppids().items() if parent == pid]
 
