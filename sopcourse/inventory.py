@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import require_columns
+from ._checks import check_number, check_numbers, check_whole_number, require_columns
 
 __all__ = [
     "economic_order_quantity",
@@ -39,36 +39,17 @@ __all__ = [
 ]
 
 
-def _require_columns(frame, columns, label):
-    require_columns(frame, columns, label, allow_empty=True)
-
-
-def _positive(name: str, value, allow_zero: bool = False) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, not {value!r}.") from None
-    if math.isnan(value) or value < 0 or (value == 0 and not allow_zero):
-        need = "zero or more" if allow_zero else "greater than zero"
-        raise ValueError(f"{name} is {value}; it must be {need}. Check the units and the sign.")
-    if math.isinf(value):
-        raise ValueError(
-            f"{name} is infinite; it must be a finite number (a division by zero upstream?)."
-        )
-    return value
-
-
 def _eoq_inputs(fixed_cost, holding_cost, demand_rate, holding_label="holding_cost [h]"):
     """K, h and lambda of the EOQ family, with what a zero means for the formula."""
-    k = _positive("fixed_cost [K]", fixed_cost)
-    h = _positive(holding_label, holding_cost, allow_zero=True)
+    k = check_number(fixed_cost, "fixed_cost [K]", low=0, low_open=True)
+    h = check_number(holding_cost, holding_label, low=0)
     if h == 0:
         raise ValueError(
             f"{holding_label} is 0: with free storage the EOQ sqrt(2 K lambda / h) is "
             "infinite (order everything at once). Give the yearly cost of holding one unit, "
             "e.g. 20-25 % of its value."
         )
-    lam = _positive("demand_rate [lambda]", demand_rate, allow_zero=True)
+    lam = check_number(demand_rate, "demand_rate [lambda]", low=0)
     if lam == 0:
         raise ValueError(
             "demand_rate [lambda] is 0: with no demand there is nothing to order and no "
@@ -77,14 +58,11 @@ def _eoq_inputs(fixed_cost, holding_cost, demand_rate, holding_label="holding_co
     return k, h, lam
 
 
-def _service(name: str, value) -> float:
-    value = _positive(name, value)
-    if not 0 < value < 1:
-        raise ValueError(
-            f"{name} is {value}; it must be a fraction strictly between 0 and 1 "
-            "(write 95% as 0.95)."
-        )
-    return value
+def _service(value, name: str) -> float:
+    """A service level or fill rate: a fraction strictly between 0 and 1."""
+    return check_number(
+        value, name, low=0, high=1, low_open=True, high_open=True, hint="Write 95% as 0.95."
+    )
 
 
 def economic_order_quantity(fixed_cost, holding_cost, demand_rate) -> pd.Series:
@@ -158,7 +136,7 @@ def economic_production_quantity(
     {'order_quantity': 513.93, 'annual_cost': 40.47, 'max_inventory': 179.88}
     """
     k, h, lam = _eoq_inputs(fixed_cost, holding_cost, demand_rate)
-    mu = _positive("production_rate [mu]", production_rate)
+    mu = check_number(production_rate, "production_rate [mu]", low=0, low_open=True)
     if mu <= lam:
         raise ValueError(
             f"production_rate ({mu}) must be greater than demand_rate ({lam}); otherwise "
@@ -207,7 +185,7 @@ def eoq_with_backorders(fixed_cost, holding_cost, backorder_cost, demand_rate) -
     {'order_quantity': 310.8126, 'annual_cost': 66.9214}
     """
     k, h, lam = _eoq_inputs(fixed_cost, holding_cost, demand_rate)
-    p = _positive("backorder_cost [p]", backorder_cost)
+    p = check_number(backorder_cost, "backorder_cost [p]", low=0, low_open=True)
     q = math.sqrt(2 * k * lam * (h + p) / (h * p))
     x = h / (h + p)
     return pd.Series(
@@ -260,7 +238,7 @@ def eoq_quantity_discounts(
     1000
     """
     k, i, d = _eoq_inputs(fixed_cost, holding_rate, demand_rate, "holding_rate [i]")
-    _require_columns(price_breaks, ["min_quantity", "unit_price"], "price_breaks")
+    require_columns(price_breaks, ["min_quantity", "unit_price"], "price_breaks", allow_empty=True)
     if price_breaks.empty:
         raise ValueError("price_breaks is empty; give at least one row (min_quantity 0).")
     table = price_breaks[["min_quantity", "unit_price"]].astype(float).sort_values("min_quantity")
@@ -318,10 +296,10 @@ def lead_time_demand_sd(demand_sd, lead_time, demand_mean=0.0, lead_time_sd=0.0)
     >>> round(lead_time_demand_sd(500, 7, demand_mean=2500, lead_time_sd=7))
     17550
     """
-    sd = _positive("demand_sd [sigma_D]", demand_sd, allow_zero=True)
-    lt = _positive("lead_time [L]", lead_time, allow_zero=True)
-    mean = _positive("demand_mean [D]", demand_mean, allow_zero=True)
-    lt_sd = _positive("lead_time_sd [sigma_L]", lead_time_sd, allow_zero=True)
+    sd = check_number(demand_sd, "demand_sd [sigma_D]", low=0)
+    lt = check_number(lead_time, "lead_time [L]", low=0)
+    mean = check_number(demand_mean, "demand_mean [D]", low=0)
+    lt_sd = check_number(lead_time_sd, "lead_time_sd [sigma_L]", low=0)
     return math.sqrt(lt * sd**2 + mean**2 * lt_sd**2)
 
 
@@ -340,7 +318,7 @@ def safety_stock(service_level, demand_sd, lead_time, demand_mean=0.0, lead_time
     >>> round(safety_stock(0.95, demand_sd=100, lead_time=4), 1)   # 1.645 * 200
     329.0
     """
-    alpha = _service("service_level [alpha]", service_level)
+    alpha = _service(service_level, "service_level [alpha]")
     sigma = lead_time_demand_sd(demand_sd, lead_time, demand_mean, lead_time_sd)
     return float(stats.norm.ppf(alpha) * sigma)
 
@@ -361,8 +339,8 @@ def fill_rate(safety_stock_units, order_quantity, sigma_lead_time_demand) -> flo
     >>> round(fill_rate(0, 400, 100), 4)
     0.9003
     """
-    q = _positive("order_quantity [Q]", order_quantity)
-    sigma = _positive("sigma_lead_time_demand [sigma_DL]", sigma_lead_time_demand, allow_zero=True)
+    q = check_number(order_quantity, "order_quantity [Q]", low=0, low_open=True)
+    sigma = check_number(sigma_lead_time_demand, "sigma_lead_time_demand [sigma_DL]", low=0)
     ss = float(safety_stock_units)
     if not math.isfinite(ss):
         raise ValueError(f"safety_stock_units is {ss}; it must be a finite number of units.")
@@ -383,9 +361,11 @@ def safety_factor_for_fill_rate(target_fill_rate, order_quantity, sigma_lead_tim
     """
     from scipy.optimize import brentq
 
-    beta = _service("target_fill_rate [beta]", target_fill_rate)
-    q = _positive("order_quantity [Q]", order_quantity)
-    sigma = _positive("sigma_lead_time_demand [sigma_DL]", sigma_lead_time_demand)
+    beta = _service(target_fill_rate, "target_fill_rate [beta]")
+    q = check_number(order_quantity, "order_quantity [Q]", low=0, low_open=True)
+    sigma = check_number(
+        sigma_lead_time_demand, "sigma_lead_time_demand [sigma_DL]", low=0, low_open=True
+    )
     target = (1 - beta) * q / sigma
     # L(z) falls from about -z (z << 0) to 0: L(-target - 1) > target, and L(38) is 0 in
     # floating point, so the root is always inside this bracket
@@ -433,8 +413,8 @@ def reorder_point_policy(
     >>> p[["reorder_point", "safety_stock"]].round(1).to_dict()
     {'reorder_point': 498.7, 'safety_stock': 98.7}
     """
-    mean = _positive("demand_mean [D]", demand_mean, allow_zero=True)
-    q = _positive("order_quantity [Q]", order_quantity)
+    mean = check_number(demand_mean, "demand_mean [D]", low=0)
+    q = check_number(order_quantity, "order_quantity [Q]", low=0, low_open=True)
     ss = safety_stock(service_level, demand_sd, lead_time, mean, lead_time_sd)
     sigma = lead_time_demand_sd(demand_sd, lead_time, mean, lead_time_sd)
     beta = fill_rate(ss, q, sigma) if sigma > 0 else 1.0
@@ -469,9 +449,9 @@ def periodic_review_policy(
     >>> p[["order_up_to", "safety_stock"]].round(1).to_dict()
     {'order_up_to': 720.9, 'safety_stock': 120.9}
     """
-    mean = _positive("demand_mean [D]", demand_mean, allow_zero=True)
-    r = _positive("review_period [R]", review_period)
-    lt = _positive("lead_time [L]", lead_time, allow_zero=True)
+    mean = check_number(demand_mean, "demand_mean [D]", low=0)
+    r = check_number(review_period, "review_period [R]", low=0, low_open=True)
+    lt = check_number(lead_time, "lead_time [L]", low=0)
     ss = safety_stock(service_level, demand_sd, r + lt, mean, lead_time_sd)
     sigma = lead_time_demand_sd(demand_sd, r + lt, mean, lead_time_sd)
     q = mean * r  # the demand of one review cycle, what one order replaces
@@ -524,10 +504,10 @@ def newsvendor(overage_cost, underage_cost, demand_mean, demand_sd) -> pd.Series
     >>> newsvendor(0.18, 0.70, 50, 8)[["order_quantity", "expected_cost"]].round(4).to_dict()
     {'order_quantity': 56.604, 'expected_cost': 1.9976}
     """
-    h = _positive("overage_cost [h]", overage_cost)
-    p = _positive("underage_cost [p]", underage_cost)
-    mu = _positive("demand_mean [mu]", demand_mean, allow_zero=True)
-    sigma = _positive("demand_sd [sigma]", demand_sd, allow_zero=True)
+    h = check_number(overage_cost, "overage_cost [h]", low=0, low_open=True)
+    p = check_number(underage_cost, "underage_cost [p]", low=0, low_open=True)
+    mu = check_number(demand_mean, "demand_mean [mu]", low=0)
+    sigma = check_number(demand_sd, "demand_sd [sigma]", low=0)
     ratio = p / (p + h)
     z = float(stats.norm.ppf(ratio))
     q = mu + z * sigma
@@ -578,7 +558,7 @@ def abc_xyz_classification(
     >>> out["segment"].to_dict()
     {'a': 'AX', 'b': 'BY', 'c': 'CZ'}
     """
-    _require_columns(demand, ["item", "period", "quantity"], "demand")
+    require_columns(demand, ["item", "period", "quantity"], "demand", allow_empty=True)
     if demand.empty:
         raise ValueError("demand is empty; pass at least one row per item.")
     qty = pd.to_numeric(demand["quantity"], errors="coerce")
@@ -701,68 +681,29 @@ def simulate_inventory_policy(
     >>> sim.summary[["fill_rate", "orders"]].round(3).to_dict()
     {'fill_rate': 1.0, 'orders': 2.0}
     """
-    series = pd.Series(demand, dtype=float)
-    if series.empty:
-        raise ValueError("demand is empty; pass at least one period of demand.")
-    if series.isna().any() or (series < 0).any():
-        raise ValueError("demand has negative or missing values; clean or fill them first.")
-    if policy not in ("sQ", "RS"):
-        raise ValueError(f"policy must be 'sQ' or 'RS', not {policy!r}.")
-    lt = int(lead_time)
-    if lt < 0:
-        raise ValueError("lead_time must be 0 or more whole periods.")
-    if lt >= len(series):
-        raise ValueError(
-            f"lead_time ({lt}) is not shorter than the demand history ({len(series)} "
-            "periods); simulate a longer horizon or use a shorter lead time."
-        )
-    if policy == "sQ":
-        if reorder_point is None or order_quantity is None:
-            raise ValueError("policy 'sQ' needs reorder_point (s) and order_quantity (Q).")
-        _positive("order_quantity [Q]", order_quantity)
-        start = reorder_point + order_quantity if initial_inventory is None else initial_inventory
-    else:
-        if order_up_to is None:
-            raise ValueError("policy 'RS' needs order_up_to (S) and review_period (R).")
-        if int(review_period) < 1:
-            raise ValueError("review_period must be a whole number of periods, 1 or more.")
-        start = order_up_to if initial_inventory is None else initial_inventory
-
+    series = pd.Series(demand)
+    series = pd.Series(check_numbers(series, "demand", low=0), index=series.index)
+    lt, start = _check_policy(
+        len(series),
+        policy,
+        reorder_point,
+        order_quantity,
+        review_period,
+        order_up_to,
+        lead_time,
+        initial_inventory,
+    )
     rng = np.random.default_rng(seed) if seed is not None else None
-    runs = max(1, int(replications)) if rng is not None else 1
+    runs = check_whole_number(replications, "replications") if rng is not None else 1
+    rule = (policy, reorder_point, order_quantity, review_period, order_up_to)
     values = series.to_numpy()
     n = len(values)
     totals = np.zeros(6)
-    order_count = 0.0
-    stockout_count = 0.0
+    order_count = stockout_count = 0.0
     trace = None
     for run in range(runs):
         d = rng.choice(values, size=n, replace=True) if rng is not None else values
-        pipeline = np.zeros(n + lt + 1)
-        net = float(start)  # on hand minus backorders
-        on_order = 0.0
-        rows = np.zeros((n, 6))
-        for t in range(n):
-            arriving = pipeline[t]
-            net += arriving
-            on_order -= arriving
-            before = max(net, 0.0)
-            net -= d[t]
-            served = min(d[t], before)
-            ip = net + on_order
-            q = 0.0
-            if policy == "sQ":
-                if ip <= reorder_point:
-                    q = order_quantity * math.ceil((reorder_point - ip + 1e-9) / order_quantity)
-            elif t % int(review_period) == 0 and ip < order_up_to:
-                q = order_up_to - ip
-            if q > 0:
-                if lt == 0:
-                    net += q
-                else:
-                    pipeline[t + lt] += q
-                    on_order += q
-            rows[t] = [d[t], served, max(net, 0.0), max(-net, 0.0), q, arriving]
+        rows = _simulate_run(d, rule, start, lt)
         if run == 0:
             trace = pd.DataFrame(
                 rows,
@@ -787,6 +728,62 @@ def simulate_inventory_policy(
         name=policy,
     )
     return InventorySimulation(periods=trace, summary=summary)
+
+
+def _check_policy(
+    n, policy, reorder_point, order_quantity, review_period, order_up_to, lead_time, initial
+):
+    """The lead time and the starting inventory of a policy, its parameters checked."""
+    if policy not in ("sQ", "RS"):
+        raise ValueError(f"policy must be 'sQ' or 'RS', not {policy!r}.")
+    lt = check_whole_number(lead_time, "lead_time", low=0, hint="Lead times are whole periods.")
+    if lt >= n:
+        raise ValueError(
+            f"lead_time ({lt}) is not shorter than the demand history ({n} "
+            "periods); simulate a longer horizon or use a shorter lead time."
+        )
+    if policy == "sQ":
+        if reorder_point is None or order_quantity is None:
+            raise ValueError("policy 'sQ' needs reorder_point (s) and order_quantity (Q).")
+        check_number(order_quantity, "order_quantity [Q]", low=0, low_open=True)
+        return lt, reorder_point + order_quantity if initial is None else initial
+    if order_up_to is None:
+        raise ValueError("policy 'RS' needs order_up_to (S) and review_period (R).")
+    check_whole_number(review_period, "review_period", hint="Review every R >= 1 periods.")
+    return lt, order_up_to if initial is None else initial
+
+
+def _simulate_run(d: np.ndarray, rule: tuple, start: float, lt: int) -> np.ndarray:
+    """One run of the policy over the demand ``d``: demand, served, on hand, backorders,
+    order and received per period."""
+    policy, reorder_point, order_quantity, review_period, order_up_to = rule
+    n = len(d)
+    pipeline = np.zeros(n + lt + 1)
+    net = float(start)  # on hand minus backorders
+    on_order = 0.0
+    rows = np.zeros((n, 6))
+    for t in range(n):
+        arriving = pipeline[t]
+        net += arriving
+        on_order -= arriving
+        before = max(net, 0.0)
+        net -= d[t]
+        served = min(d[t], before)
+        ip = net + on_order
+        q = 0.0
+        if policy == "sQ":
+            if ip <= reorder_point:
+                q = order_quantity * math.ceil((reorder_point - ip + 1e-9) / order_quantity)
+        elif t % int(review_period) == 0 and ip < order_up_to:
+            q = order_up_to - ip
+        if q > 0:
+            if lt == 0:
+                net += q
+            else:
+                pipeline[t + lt] += q
+                on_order += q
+        rows[t] = [d[t], served, max(net, 0.0), max(-net, 0.0), q, arriving]
+    return rows
 
 
 def service_inventory_tradeoff(
@@ -821,9 +818,9 @@ def service_inventory_tradeoff(
     levels = np.asarray(service_levels, dtype=float)
     if levels.size == 0 or np.isnan(levels).any() or (levels <= 0).any() or (levels >= 1).any():
         raise ValueError("service_levels must be fractions strictly between 0 and 1.")
-    mean = _positive("demand_mean [D]", demand_mean, allow_zero=True)
-    q = _positive("order_quantity [Q]", order_quantity)
-    h = _positive("holding_cost [h]", holding_cost, allow_zero=True)
+    mean = check_number(demand_mean, "demand_mean [D]", low=0)
+    q = check_number(order_quantity, "order_quantity [Q]", low=0, low_open=True)
+    h = check_number(holding_cost, "holding_cost [h]", low=0)
     sigma = lead_time_demand_sd(demand_sd, lead_time, mean, lead_time_sd)
     z = stats.norm.ppf(levels)
     ss = z * sigma
@@ -850,7 +847,9 @@ def plot_service_tradeoff(table: pd.DataFrame, highlight: float | None = None, a
     >>> ax.get_xlabel()
     'Service level (%)'
     """
-    _require_columns(table, ["service_level", "fill_rate", "safety_stock"], "table")
+    require_columns(
+        table, ["service_level", "fill_rate", "safety_stock"], "table", allow_empty=True
+    )
     if ax is None:
         _, ax = plt.subplots()
     ax.plot(100 * table["service_level"], table["safety_stock"], label="Cycle service level")
