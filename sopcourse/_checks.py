@@ -78,10 +78,10 @@ def _bound_text(name: str, low, high, low_open: bool, high_open: bool) -> str:
     if low is not None:
         if low == 0:
             return "greater than zero" if low_open else "zero or more"
-        return f"greater than {low}" if low_open else f"{low} or more"
+        return f"greater than {low}" if low_open else f"at least {low}"
     if high_open:
         return f"less than {high}"
-    return f"{high} or less"
+    return f"at most {high}"
 
 
 def check_number(
@@ -185,7 +185,7 @@ def check_fraction(value, name: str, *, low: float = -1.0, hint: str = "") -> fl
     >>> check_fraction(-1.5, "demand_change")
     Traceback (most recent call last):
     ...
-    ValueError: demand_change must be -1.0 or more; got -1.5. It is a fraction: 0.1 = +10 %, -0.2 = -20 %.
+    ValueError: demand_change must be at least -1.0; got -1.5. It is a fraction: 0.1 = +10 %, -0.2 = -20 %.
     """
     words = "It is a fraction: 0.1 = +10 %, -0.2 = -20 %."
     return check_number(value, name, low=low, hint=_finish(words, hint))
@@ -296,7 +296,7 @@ def check_numbers(
             what = "negative value(s)"
             need = "they must be zero or more (record returns separately)"
         else:
-            what, need = f"value(s) below {low}", f"they must be {low} or more"
+            what, need = f"value(s) below {low}", f"they must be at least {low}"
         where = _where_first(values, below)
         raise ValueError(
             _finish(f"{name} has {int(below.sum())} {what} ({where}: {first!r}); {need}.", hint)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._checks import check_fraction, check_number
 from .optimize import BalancingPlan, PlanningInputs, ProductMixResult, balancing_plan, product_mix
 from .solver import LPResult
 
@@ -134,16 +135,6 @@ def _mask(frame: pd.DataFrame, label: str, **filters) -> pd.Series:
     return mask
 
 
-def _fraction(value, name: str, low: float = -1.0) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value < low:
-        raise ValueError(
-            f"{name} is a fraction (0.1 = +10 %, -0.2 = -20 %) and must be at least {low}; "
-            f"got {value}."
-        )
-    return value
-
-
 def _where(**filters) -> str:
     parts = [f"{k} {v}" for k, v in filters.items() if v is not None]
     return (" for " + ", ".join(parts)) if parts else ""
@@ -162,7 +153,7 @@ def change_demand(
     >>> bool(up.demand["demand"].sum() > base.demand["demand"].sum())
     True
     """
-    fraction = _fraction(fraction, "fraction")
+    fraction = check_fraction(fraction, "fraction")
     where = _where(family=family, market=market, product=product, period=periods)
 
     def apply(inp: PlanningInputs):
@@ -186,7 +177,7 @@ def change_price(fraction: float, *, family=None, market=None, product=None) -> 
     >>> bool((cut.demand["price"] <= base.demand["price"]).all())
     True
     """
-    fraction = _fraction(fraction, "fraction")
+    fraction = check_fraction(fraction, "fraction")
 
     def apply(inp: PlanningInputs):
         if "price" not in inp.demand.columns:
@@ -226,10 +217,10 @@ def change_capacity(
     """
     if factor is None and hours is None:
         raise ValueError("change_capacity needs a factor (e.g. 0.8) or extra hours (e.g. 160).")
-    if factor is not None and (not np.isfinite(factor) or factor < 0):
-        raise ValueError(f"factor must be zero or more (0.8 = 80 % of the hours); got {factor}.")
-    if hours is not None and not np.isfinite(hours):
-        raise ValueError("hours must be a finite number of hours per period.")
+    if factor is not None:
+        factor = check_number(factor, "factor", low=0, hint="0.8 = 80 % of the hours.")
+    if hours is not None:
+        hours = check_number(hours, "hours", hint="Give the extra hours per period.")
 
     def apply(inp: PlanningInputs):
         _capacity_by_period(inp)
@@ -288,10 +279,10 @@ def add_shift(
     >>> more.fixed_cost
     30000.0
     """
-    if not np.isfinite(hours) or hours <= 0:
-        raise ValueError(f"A shift adds a positive number of hours; got {hours}.")
-    if not np.isfinite(cost_per_period) or cost_per_period < 0:
-        raise ValueError("cost_per_period must be zero or more.")
+    hours = check_number(
+        hours, "hours", low=0, low_open=True, hint="A shift adds a positive number of hours."
+    )
+    cost_per_period = check_number(cost_per_period, "cost_per_period", low=0)
     change = change_capacity(plant, work_centre, hours=hours, periods=periods)
 
     def apply(inp: PlanningInputs):
@@ -322,8 +313,7 @@ def change_component_cost(component, increase: float) -> Change:
     >>> float((dearer.production_cost["unit_cost"] - base.production_cost["unit_cost"]).max())
     40.0
     """
-    if not np.isfinite(increase):
-        raise ValueError("increase must be a finite amount per unit of the component.")
+    increase = check_number(increase, "increase", hint="An amount per unit of the component.")
 
     def apply(inp: PlanningInputs):
         if inp.bom is None:
@@ -568,9 +558,9 @@ def _scale(series: pd.Series, change, label: str) -> pd.Series:
             raise ValueError(
                 f"{label} change names unknown item(s) {unknown}; known: {list(series.index)}."
             )
-        factors = pd.Series({k: 1 + _fraction(v, label) for k, v in change.items()})
+        factors = pd.Series({k: 1 + check_fraction(v, label) for k, v in change.items()})
         return series * factors.reindex(series.index).fillna(1.0)
-    return series * (1 + _fraction(change, label))
+    return series * (1 + check_fraction(change, label))
 
 
 def what_if_mix(
