@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ._checks import reject_infinite, require_columns
+from ._checks import check_number, check_numbers, require_columns
 from .solver import LinearProgram, LPResult
 
 __all__ = [
@@ -31,10 +31,6 @@ __all__ = [
     "aggregate_plan",
     "compare_aggregate_plans",
 ]
-
-
-def _require_columns(frame, columns, label):
-    require_columns(frame, columns, label, allow_empty=True)
 
 
 def available_capacity(hours_per_shift, shifts=1, days=1, units=1, utilisation=1.0, efficiency=1.0):
@@ -62,10 +58,7 @@ def available_capacity(hours_per_shift, shifts=1, days=1, units=1, utilisation=1
         "units": units,
     }
     for name, v in values.items():
-        arr = np.asarray(v, dtype=float)
-        if np.isnan(arr).any() or (arr < 0).any():
-            raise ValueError(f"{name} has negative or missing values; it must be zero or more.")
-        reject_infinite(arr, name)
+        check_numbers(v, name, low=0)
     for name, v in (("utilisation", utilisation), ("efficiency", efficiency)):
         arr = np.asarray(v, dtype=float)
         if np.isnan(arr).any() or (arr <= 0).any() or (arr > 1.5).any():
@@ -76,12 +69,10 @@ def available_capacity(hours_per_shift, shifts=1, days=1, units=1, utilisation=1
 
 
 def _mps(mps: pd.DataFrame) -> pd.DataFrame:
-    _require_columns(mps, ["product", "period", "quantity"], "mps")
+    require_columns(mps, ["product", "period", "quantity"], "mps", allow_empty=True)
     if mps.empty:
         raise ValueError("mps is empty; pass the planned quantity of each product per period.")
-    qty = pd.to_numeric(mps["quantity"], errors="coerce")
-    if qty.isna().any() or (qty < 0).any():
-        raise ValueError("mps['quantity'] has negative or missing values; use 0 for none.")
+    qty = check_numbers(mps["quantity"], "mps['quantity']", low=0, hint="Use 0 for none.")
     return mps.assign(quantity=qty)
 
 
@@ -124,8 +115,9 @@ def rccp_overall_factors(
     """
     mps = _mps(mps)
     _check_products(mps, total_hours_per_unit.index, "total_hours_per_unit")
-    share = pd.Series(historical_share, dtype=float)
-    if share.isna().any() or (share < 0).any() or abs(share.sum() - 1) > 1e-6:
+    share = pd.Series(historical_share)
+    share = pd.Series(check_numbers(share, "historical_share", low=0), index=share.index)
+    if abs(share.sum() - 1) > 1e-6:
         raise ValueError(
             f"historical_share must be non-negative and sum to 1 (it sums to {share.sum():.3f})."
         )
@@ -191,13 +183,14 @@ def rccp_resource_profile(mps: pd.DataFrame, resource_profile: pd.DataFrame) -> 
     {'work_centre': ['paint', 'weld'], 'period': [3, 2], 'load_hours': [2.0, 5.0]}
     """
     mps = _mps(mps)
-    _require_columns(
-        resource_profile, ["product", "work_centre", "hours_per_unit", "offset"], "resource_profile"
+    require_columns(
+        resource_profile,
+        ["product", "work_centre", "hours_per_unit", "offset"],
+        "resource_profile",
+        allow_empty=True,
     )
     _check_products(mps, resource_profile["product"], "resource_profile / bill_of_capacity")
-    hours = pd.to_numeric(resource_profile["hours_per_unit"], errors="coerce")
-    if hours.isna().any() or (hours < 0).any():
-        raise ValueError("hours_per_unit has negative or missing values.")
+    check_numbers(resource_profile["hours_per_unit"], "resource_profile['hours_per_unit']", low=0)
     merged = mps.merge(resource_profile, on="product")
     merged["period"] = merged["period"] - merged["offset"].astype(int)
     merged["load_hours"] = merged["quantity"] * merged["hours_per_unit"]
@@ -230,9 +223,11 @@ def load_vs_capacity(load: pd.DataFrame, capacity) -> pd.DataFrame:
     >>> load_vs_capacity(load, pd.Series({"weld": 100.0}))[["utilisation", "overload_hours"]].to_dict("list")
     {'utilisation': [0.9, 1.2], 'overload_hours': [0.0, 20.0]}
     """
-    _require_columns(load, ["work_centre", "period", "load_hours"], "load")
+    require_columns(load, ["work_centre", "period", "load_hours"], "load", allow_empty=True)
     if isinstance(capacity, pd.DataFrame):
-        _require_columns(capacity, ["work_centre", "period", "capacity_hours"], "capacity")
+        require_columns(
+            capacity, ["work_centre", "period", "capacity_hours"], "capacity", allow_empty=True
+        )
         table = load.merge(capacity, on=["work_centre", "period"], how="left")
     else:
         table = load.assign(capacity_hours=load["work_centre"].map(pd.Series(capacity)))
@@ -255,7 +250,9 @@ def find_bottleneck(table: pd.DataFrame) -> str:
     >>> find_bottleneck(t)
     'paint'
     """
-    _require_columns(table, ["work_centre", "load_hours", "capacity_hours"], "table")
+    require_columns(
+        table, ["work_centre", "load_hours", "capacity_hours"], "table", allow_empty=True
+    )
     totals = table.groupby("work_centre")[["load_hours", "capacity_hours"]].sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         # load without capacity is an infinite (the worst) utilisation; 0 / 0 is no load
@@ -283,7 +280,9 @@ def plot_load_vs_capacity(table: pd.DataFrame, work_centre=None, ax=None):
     >>> plot_load_vs_capacity(t, "weld").get_ylabel()
     'Load (standard hours)'
     """
-    _require_columns(table, ["work_centre", "period", "load_hours", "capacity_hours"], "table")
+    require_columns(
+        table, ["work_centre", "period", "load_hours", "capacity_hours"], "table", allow_empty=True
+    )
     if ax is None:
         _, ax = plt.subplots()
     if work_centre is not None:
@@ -427,39 +426,75 @@ def aggregate_plan(
     >>> p.plan["production"].tolist(), round(p.total_cost)
     ([200.0, 200.0], 4100)
     """
-    d = pd.Series(demand, dtype=float)
-    if d.empty or d.isna().any() or (d < 0).any():
-        raise ValueError("demand must be a non-empty series of non-negative numbers.")
+    d = pd.Series(demand)
+    d = pd.Series(check_numbers(d, "demand", low=0), index=d.index)
     if strategy not in ("hybrid", "chase", "level"):
         raise ValueError(f"strategy must be 'hybrid', 'chase' or 'level', not {strategy!r}.")
-    numbers = {
-        "initial_workforce": initial_workforce,
-        "hours_per_unit": hours_per_unit,
-        "regular_hours_per_worker": regular_hours_per_worker,
-        "regular_cost_per_hour": regular_cost_per_hour,
-        "overtime_cost_per_hour": overtime_cost_per_hour,
-        "max_overtime_per_worker": max_overtime_per_worker,
-        "hiring_cost": hiring_cost,
-        "layoff_cost": layoff_cost,
-        "holding_cost": holding_cost,
-        "backorder_cost": backorder_cost,
-        "material_cost": material_cost,
-        "initial_inventory": initial_inventory,
-        "final_inventory": final_inventory,
-        "initial_backorders": initial_backorders,
-    }
-    for name, v in numbers.items():
-        if v is None or np.isnan(float(v)) or float(v) < 0:
-            raise ValueError(f"{name} must be zero or more, not {v!r}.")
-    if hours_per_unit <= 0 or regular_hours_per_worker <= 0:
-        raise ValueError("hours_per_unit and regular_hours_per_worker must be greater than zero.")
+    values = (initial_workforce, hours_per_unit, regular_hours_per_worker)
+    values += (regular_cost_per_hour, overtime_cost_per_hour, max_overtime_per_worker)
+    values += (hiring_cost, layoff_cost, holding_cost, backorder_cost, material_cost)
+    values += (initial_inventory, final_inventory, initial_backorders)
+    c = {name: check_number(v, name, low=0) for name, v in zip(_INPUTS, values, strict=True)}
+    for name in ("hours_per_unit", "regular_hours_per_worker"):
+        check_number(c[name], name, low=0, low_open=True)
+    c["subcontract_cost"] = subcontract_cost
+    lp, names = _aggregate_lp(
+        d,
+        strategy,
+        c,
+        max_subcontract=max_subcontract,
+        max_workforce=max_workforce,
+        integer=integer,
+    )
+    result = _solve_plan(lp, strategy)
+    plan = _plan_table(d, result.values, names)
+    return AggregatePlan(
+        strategy=strategy,
+        plan=plan,
+        costs=_plan_costs(plan, c, strategy),
+        total_cost=float(result.objective),
+        lp=result,
+    )
+
+
+#: the numbers of :func:`aggregate_plan` that must be zero or more, in signature order
+_INPUTS = (
+    "initial_workforce",
+    "hours_per_unit",
+    "regular_hours_per_worker",
+    "regular_cost_per_hour",
+    "overtime_cost_per_hour",
+    "max_overtime_per_worker",
+    "hiring_cost",
+    "layoff_cost",
+    "holding_cost",
+    "backorder_cost",
+    "material_cost",
+    "initial_inventory",
+    "final_inventory",
+    "initial_backorders",
+)
+
+
+def _solve_plan(lp: LinearProgram, strategy: str) -> LPResult:
+    try:
+        return lp.solve()
+    except ValueError as exc:
+        raise ValueError(
+            f"No {strategy} plan meets demand with these limits ({exc}). Allow more workers, "
+            "overtime or subcontracting, or lower the final inventory."
+        ) from exc
+
+
+def _aggregate_lp(d: pd.Series, strategy: str, c: dict, *, max_subcontract, max_workforce, integer):
+    """The linear program of :func:`aggregate_plan` and its variables by (letter, period)."""
     n = len(d)
     lp = LinearProgram(f"aggregate_plan_{strategy}", sense="min")
     names = {}
     for t in range(1, n + 1):
         for v in ("W", "H", "L", "O", "P", "C", "I", "S"):
             upper = None
-            if v == "C" and (subcontract_cost is None or strategy != "hybrid"):
+            if v == "C" and (c["subcontract_cost"] is None or strategy != "hybrid"):
                 upper = 0.0
             elif v == "C" and max_subcontract is not None:
                 upper = float(max_subcontract)
@@ -472,94 +507,76 @@ def aggregate_plan(
             names[v, t] = lp.add_variable(f"{v}_{t}", lower=0, upper=upper, integer=integer)
     obj = {}
     for t in range(1, n + 1):
-        obj[names["W", t]] = regular_cost_per_hour * regular_hours_per_worker
-        obj[names["O", t]] = overtime_cost_per_hour
-        obj[names["H", t]] = hiring_cost
-        obj[names["L", t]] = layoff_cost
-        obj[names["I", t]] = holding_cost
-        obj[names["S", t]] = backorder_cost
-        obj[names["P", t]] = material_cost
-        obj[names["C", t]] = subcontract_cost or 0.0
+        obj[names["W", t]] = c["regular_cost_per_hour"] * c["regular_hours_per_worker"]
+        obj[names["O", t]] = c["overtime_cost_per_hour"]
+        obj[names["H", t]] = c["hiring_cost"]
+        obj[names["L", t]] = c["layoff_cost"]
+        obj[names["I", t]] = c["holding_cost"]
+        obj[names["S", t]] = c["backorder_cost"]
+        obj[names["P", t]] = c["material_cost"]
+        obj[names["C", t]] = c["subcontract_cost"] or 0.0
         w, h, lo = names["W", t], names["H", t], names["L", t]
         if t == 1:
-            lp.add_constraint(f"workforce_{t}", {w: 1, h: -1, lo: 1}, "==", initial_workforce)
+            lp.add_constraint(f"workforce_{t}", {w: 1, h: -1, lo: 1}, "==", c["initial_workforce"])
         else:
             lp.add_constraint(
                 f"workforce_{t}", {w: 1, names["W", t - 1]: -1, h: -1, lo: 1}, "==", 0
             )
             if strategy == "level":
                 lp.add_constraint(f"level_{t}", {w: 1, names["W", 1]: -1}, "==", 0)
-        lp.add_constraint(
-            f"capacity_{t}",
-            {
-                names["P", t]: hours_per_unit,
-                w: -regular_hours_per_worker,
-                names["O", t]: -1,
-            },
-            "<=",
-            0,
-        )
-        lp.add_constraint(f"overtime_{t}", {names["O", t]: 1, w: -max_overtime_per_worker}, "<=", 0)
-        balance = {
-            names["P", t]: 1,
-            names["C", t]: 1,
-            names["I", t]: -1,
-            names["S", t]: 1,
+        capacity = {
+            names["P", t]: c["hours_per_unit"],
+            w: -c["regular_hours_per_worker"],
+            names["O", t]: -1,
         }
+        lp.add_constraint(f"capacity_{t}", capacity, "<=", 0)
+        overtime = {names["O", t]: 1, w: -c["max_overtime_per_worker"]}
+        lp.add_constraint(f"overtime_{t}", overtime, "<=", 0)
+        balance = {names["P", t]: 1, names["C", t]: 1, names["I", t]: -1, names["S", t]: 1}
         rhs = float(d.iloc[t - 1])
         if t == 1:
-            rhs += initial_backorders - initial_inventory
+            rhs += c["initial_backorders"] - c["initial_inventory"]
         else:
             balance[names["I", t - 1]] = 1
             balance[names["S", t - 1]] = -1
         lp.add_constraint(f"balance_{t}", balance, "==", rhs)
-    lp.add_constraint("final_inventory", {names["I", n]: 1}, ">=", final_inventory)
+    lp.add_constraint("final_inventory", {names["I", n]: 1}, ">=", c["final_inventory"])
     lp.add_constraint("no_final_backorders", {names["S", n]: 1}, "==", 0)
     lp.set_objective(obj)
-    try:
-        result = lp.solve()
-    except ValueError as exc:
-        raise ValueError(
-            f"No {strategy} plan meets demand with these limits ({exc}). Allow more workers, "
-            "overtime or subcontracting, or lower the final inventory."
-        ) from exc
-    x = result.values
-    plan = (
-        pd.DataFrame(
-            {
-                "demand": d.to_numpy(),
-                "workforce": [x[names["W", t]] for t in range(1, n + 1)],
-                "hired": [x[names["H", t]] for t in range(1, n + 1)],
-                "laid_off": [x[names["L", t]] for t in range(1, n + 1)],
-                "overtime_hours": [x[names["O", t]] for t in range(1, n + 1)],
-                "production": [x[names["P", t]] for t in range(1, n + 1)],
-                "subcontracted": [x[names["C", t]] for t in range(1, n + 1)],
-                "inventory": [x[names["I", t]] for t in range(1, n + 1)],
-                "backorders": [x[names["S", t]] for t in range(1, n + 1)],
-            },
-            index=d.index
-            if not isinstance(d.index, pd.RangeIndex)
-            else pd.RangeIndex(1, n + 1, name="period"),
-        ).round(6)
-        + 0.0
-    )
-    costs = pd.Series(
+    return lp, names
+
+
+def _plan_table(d: pd.Series, x: dict, names: dict) -> pd.DataFrame:
+    """The plan per period (the ``_PLAN_COLUMNS``) from the solved variables."""
+    periods = range(1, len(d) + 1)
+    columns = dict(zip(_PLAN_COLUMNS[1:], "WHLOPCIS", strict=True))
+    index = d.index if not isinstance(d.index, pd.RangeIndex) else None
+    table = pd.DataFrame(
         {
-            "regular_labour": regular_cost_per_hour
-            * regular_hours_per_worker
+            "demand": d.to_numpy(),
+            **{col: [x[names[v, t]] for t in periods] for col, v in columns.items()},
+        },
+        index=index if index is not None else pd.RangeIndex(1, len(d) + 1, name="period"),
+    )
+    return table.round(6) + 0.0
+
+
+def _plan_costs(plan: pd.DataFrame, c: dict, strategy: str) -> pd.Series:
+    """The cost of a plan by category."""
+    return pd.Series(
+        {
+            "regular_labour": c["regular_cost_per_hour"]
+            * c["regular_hours_per_worker"]
             * plan["workforce"].sum(),
-            "overtime": overtime_cost_per_hour * plan["overtime_hours"].sum(),
-            "hiring": hiring_cost * plan["hired"].sum(),
-            "layoffs": layoff_cost * plan["laid_off"].sum(),
-            "holding": holding_cost * plan["inventory"].sum(),
-            "backorders": backorder_cost * plan["backorders"].sum(),
-            "materials": material_cost * plan["production"].sum(),
-            "subcontracting": (subcontract_cost or 0.0) * plan["subcontracted"].sum(),
+            "overtime": c["overtime_cost_per_hour"] * plan["overtime_hours"].sum(),
+            "hiring": c["hiring_cost"] * plan["hired"].sum(),
+            "layoffs": c["layoff_cost"] * plan["laid_off"].sum(),
+            "holding": c["holding_cost"] * plan["inventory"].sum(),
+            "backorders": c["backorder_cost"] * plan["backorders"].sum(),
+            "materials": c["material_cost"] * plan["production"].sum(),
+            "subcontracting": (c["subcontract_cost"] or 0.0) * plan["subcontracted"].sum(),
         },
         name=strategy,
-    )
-    return AggregatePlan(
-        strategy=strategy, plan=plan, costs=costs, total_cost=float(result.objective), lp=result
     )
 
 
