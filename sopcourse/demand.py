@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import require_columns
+from ._checks import check_numbers, check_whole_number, require_columns
 from .accuracy import forecast_bias, mae, wape
 
 __all__ = [
@@ -24,13 +24,6 @@ __all__ = [
     "consensus_scenario",
     "consume_forecast",
 ]
-
-
-def _nonneg(values: pd.Series, what: str) -> None:
-    if values.isna().any():
-        raise ValueError(f"{what} has NaN: fill missing periods (e.g. with 0) first.")
-    if (values < 0).any():
-        raise ValueError(f"{what} has negative values: demand and orders must be >= 0.")
 
 
 # --------------------------------------------------------------------------- shaping
@@ -83,9 +76,32 @@ def estimate_promotion_effects(
     """
     import statsmodels.formula.api as smf
 
+    frame = _promotion_frame(history, date, value, promo, season_length)
+    post = frame["post"].to_numpy()
+    formula = "y ~ t + C(season) + promo" + (" + post" if post.sum() > 0 else "")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # small-sample warnings from statsmodels' summary
+        res = smf.ols(formula, data=frame).fit()
+    exog = np.asarray(res.model.exog)
+    # numpy's rank tolerance is relative to the largest singular value of the design
+    if np.linalg.matrix_rank(exog) < exog.shape[1]:
+        p = frame["promo"].to_numpy()
+        months = sorted({int(i % season_length) + 1 for i in np.flatnonzero(p)})
+        raise ValueError(
+            f"the lift cannot be told apart from the season: every promotion falls in the "
+            f"same position(s) of the season ({months}), so the season dummies explain "
+            "the same months. Use a series where promotions move between months (or "
+            "another market's history), or treat the effect as an overlay you estimate "
+            "by judgement."
+        )
+    return _promotion_effects(res, frame)
+
+
+def _promotion_frame(history, date, value, promo, season_length) -> pd.DataFrame:
+    """The regression data of :func:`estimate_promotion_effects`, its input checked:
+    ``y``, trend ``t``, ``season`` (position in the season), ``promo`` and ``post``."""
     require_columns(history, [date, value, promo], "history")
-    y = pd.to_numeric(history[value], errors="coerce")
-    _nonneg(y, f"history[{value!r}]")
+    y = check_numbers(history[value], f"history[{value!r}]", low=0)
     p = history[promo].astype(float).to_numpy()
     if not np.isin(p, (0.0, 1.0)).all():
         raise ValueError(f"history[{promo!r}] must be 0/1 (or True/False) per period.")
@@ -104,40 +120,30 @@ def estimate_promotion_effects(
             "without promotions (or treat the effect as an overlay you estimate by judgement)."
         )
     n = len(history)
-    frame = pd.DataFrame(
-        {
-            "y": y.to_numpy(dtype=float),
-            "t": np.arange(n, dtype=float),
-            "season": (np.arange(n) % season_length).astype(str),
-            "promo": p,
-            "post": post,
-        }
-    )
     n_params = 2 + (season_length - 1) + 1 + (post.sum() > 0)
     if n <= n_params:
         raise ValueError(
             f"{n} periods are too few to estimate {n_params} coefficients: pass at least "
             f"{n_params + 1} periods (2+ years of monthly data is better)."
         )
-    formula = "y ~ t + C(season) + promo" + (" + post" if post.sum() > 0 else "")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # small-sample warnings from statsmodels' summary
-        res = smf.ols(formula, data=frame).fit()
-    exog = np.asarray(res.model.exog)
-    # numpy's rank tolerance is relative to the largest singular value of the design
-    if np.linalg.matrix_rank(exog) < exog.shape[1]:
-        months = sorted({int(i % season_length) + 1 for i in np.flatnonzero(p)})
-        raise ValueError(
-            f"the lift cannot be told apart from the season: every promotion falls in the "
-            f"same position(s) of the season ({months}), so the season dummies explain "
-            "the same months. Use a series where promotions move between months (or "
-            "another market's history), or treat the effect as an overlay you estimate "
-            "by judgement."
-        )
+    return pd.DataFrame(
+        {
+            "y": y,
+            "t": np.arange(n, dtype=float),
+            "season": (np.arange(n) % season_length).astype(str),
+            "promo": p,
+            "post": post,
+        }
+    )
+
+
+def _promotion_effects(res, frame: pd.DataFrame) -> pd.DataFrame:
+    """The lift and dip rows of :func:`estimate_promotion_effects` from the OLS fit."""
+    n = len(frame)
     # a fit that reproduces the history to rounding has no residual noise to test against:
     # the coefficients are exact, their standard errors 0, and a p-value is undefined
     exact = float(res.ssr) <= n * (1e3 * np.finfo(float).eps * float(frame["y"].abs().max())) ** 2
-    baseline = frame.loc[(p == 0) & (post == 0), "y"].mean()
+    baseline = frame.loc[(frame["promo"] == 0) & (frame["post"] == 0), "y"].mean()
     ci = res.conf_int()
     rows = []
     for name, term in (("lift", "promo"), ("post_promo_dip", "post")):
@@ -223,7 +229,7 @@ def apply_overlays(baseline: pd.Series, overlays: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(baseline, pd.Series) or baseline.empty:
         raise ValueError("baseline must be a non-empty pandas Series indexed by period.")
-    _nonneg(baseline, "baseline")
+    check_numbers(baseline, "baseline", low=0)
     require_columns(overlays, ["period", "event"], "overlays")
     if "effect_units" not in overlays and "effect_pct" not in overlays:
         raise ValueError("overlays needs an effect_units and/or an effect_pct column.")
@@ -387,12 +393,11 @@ def consume_forecast(
     for s, what in ((forecast, "forecast"), (orders, "orders")):
         if not isinstance(s, pd.Series) or s.empty:
             raise ValueError(f"{what} must be a non-empty pandas Series indexed by period.")
-        _nonneg(s, what)
+        check_numbers(s, what, low=0)
     if not forecast.index.equals(orders.index):
         raise ValueError("forecast and orders must share the same period index: reindex first.")
     for v, what in ((backward_periods, "backward_periods"), (forward_periods, "forward_periods")):
-        if not isinstance(v, int | np.integer) or v < 0:
-            raise ValueError(f"{what} must be an integer >= 0 (periods); got {v!r}.")
+        check_whole_number(v, what, low=0, hint="It counts periods.")
     remaining = forecast.to_numpy(dtype=float).copy()
     order_qty = orders.to_numpy(dtype=float)
     excess = np.zeros_like(remaining)
