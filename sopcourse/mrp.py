@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import reject_infinite, require_columns
+from ._checks import check_number, check_numbers, check_whole_number, require_columns
 
 __all__ = [
     "master_schedule_record",
@@ -33,20 +33,10 @@ __all__ = [
 ]
 
 
-def _require_columns(frame, columns, label):
-    require_columns(frame, columns, label, allow_empty=True)
-
-
 def _requirements(values, label="net_requirements") -> pd.Series:
-    series = pd.Series(values, dtype=float)
-    if series.empty:
-        raise ValueError(f"{label} is empty; pass one value per period.")
-    if series.isna().any() or (series < 0).any():
-        raise ValueError(
-            f"{label} has negative or missing values; use 0 for periods without demand."
-        )
-    reject_infinite(series, label)
-    return series
+    """Quantities per period as a float Series (the index kept), checked by _checks."""
+    series = pd.Series(values)
+    return pd.Series(check_numbers(series, label, low=0), index=series.index)
 
 
 # -- master schedule and ATP --------------------------------------------------------
@@ -96,8 +86,7 @@ def master_schedule_record(
     mps = _requirements(master_schedule, "master_schedule").to_numpy()
     if not len(f) == len(co) == len(mps):
         raise ValueError("forecast, customer_orders and master_schedule must have the same length.")
-    if on_hand < 0 or math.isnan(on_hand):
-        raise ValueError("on_hand must be zero or more.")
+    on_hand = check_number(on_hand, "on_hand", low=0)
     n = len(f)
     if not 0 <= demand_time_fence <= n or not 0 <= planning_time_fence <= n:
         raise ValueError(f"Time fences must lie between 0 and the horizon ({n} periods).")
@@ -155,10 +144,7 @@ def fixed_order_quantity(net_requirements, order_quantity: float) -> pd.Series:
     [25.0, 0.0, 0.0, 25.0]
     """
     req = _requirements(net_requirements)
-    if not order_quantity or order_quantity <= 0 or not math.isfinite(order_quantity):
-        raise ValueError(
-            f"order_quantity must be a finite number greater than zero, not {order_quantity!r}."
-        )
+    order_quantity = check_number(order_quantity, "order_quantity", low=0, low_open=True)
     receipts = np.zeros(len(req))
     stock = 0.0
     for t, r in enumerate(req.to_numpy()):
@@ -186,8 +172,7 @@ def periodic_order_quantity(net_requirements, periods: int) -> pd.Series:
     [10.0, 0.0, 35.0, 0.0, 8.0]
     """
     req = _requirements(net_requirements).to_numpy()
-    if int(periods) < 1:
-        raise ValueError("periods must be a whole number of periods, 1 or more.")
+    periods = check_whole_number(periods, "periods", hint="Each order covers that many periods.")
     receipts = np.zeros(len(req))
     t = 0
     n = len(req)
@@ -250,10 +235,10 @@ def silver_meal(net_requirements, fixed_cost: float, holding_cost: float) -> pd.
 
 
 def _costs(fixed_cost, holding_cost):
-    for name, v in (("fixed_cost [K]", fixed_cost), ("holding_cost [h]", holding_cost)):
-        if v is None or not math.isfinite(float(v)) or float(v) < 0:
-            raise ValueError(f"{name} must be a finite number, zero or more, not {v!r}.")
-    return float(fixed_cost), float(holding_cost)
+    return (
+        check_number(fixed_cost, "fixed_cost [K]", low=0),
+        check_number(holding_cost, "holding_cost [h]", low=0),
+    )
 
 
 def wagner_whitin(net_requirements, fixed_cost: float, holding_cost: float) -> pd.Series:
@@ -421,7 +406,7 @@ def low_level_codes(bom: pd.DataFrame, items=None) -> pd.Series:
     >>> low_level_codes(bom).to_dict()
     {'bike': 0, 'wheel': 1, 'spoke': 2}
     """
-    _require_columns(bom, ["parent", "component", "quantity"], "bom")
+    require_columns(bom, ["parent", "component", "quantity"], "bom", allow_empty=True)
     children: dict = {}
     for p, c in zip(bom["parent"], bom["component"], strict=True):
         children.setdefault(p, []).append(c)
@@ -495,16 +480,14 @@ def mrp_record(
     )
     if len(sr) != n:
         raise ValueError("scheduled_receipts must have one value per period of gross_requirements.")
-    lt = int(lead_time)
-    if lt < 0:
-        raise ValueError("lead_time must be 0 or more whole periods.")
+    lt = check_whole_number(lead_time, "lead_time", low=0, hint="Lead times are whole periods.")
     if lt >= n:
         raise ValueError(
             f"lead_time ({lt}) is not shorter than the horizon ({n} periods); lengthen the "
             "planning horizon or check the lead time's unit."
         )
-    if on_hand < 0 or safety_stock < 0:
-        raise ValueError("on_hand and safety_stock must be zero or more.")
+    on_hand = check_number(on_hand, "on_hand", low=0)
+    safety_stock = check_number(safety_stock, "safety_stock", low=0)
     # net requirements by period, given on hand and scheduled receipts
     poh = float(on_hand)
     net = np.zeros(n)
@@ -578,6 +561,8 @@ def run_mrp(
     bom: pd.DataFrame,
     items: pd.DataFrame,
     scheduled_receipts: pd.DataFrame | None = None,
+    horizon: int | None = None,
+    *,
     periods: int | None = None,
 ) -> MRPResult:
     """Multi-level MRP: explode the master schedule through the BOM by low-level code.
@@ -600,8 +585,9 @@ def run_mrp(
         ``fixed_cost``, ``holding_cost``.
     scheduled_receipts : DataFrame, optional
         ``item``, ``period``, ``quantity``: open orders already released.
-    periods : int, optional
-        Horizon length; defaults to the largest period in ``independent_demand``.
+    horizon : int, optional
+        Number of periods planned ahead; defaults to the largest period in
+        ``independent_demand``. ``periods=`` (its old name) is still accepted.
 
     Examples
     --------
@@ -614,34 +600,11 @@ def run_mrp(
     >>> res.record("rim").loc["planned_releases"].tolist()
     [15.0, 20.0, 0.0, 0.0, 0.0]
     """
-    _require_columns(independent_demand, ["item", "period", "quantity"], "independent_demand")
-    _require_columns(bom, ["parent", "component", "quantity"], "bom")
-    _require_columns(items, ["item", "lead_time", "on_hand"], "items")
-    if independent_demand.empty:
-        raise ValueError("independent_demand is empty; pass the master schedule of end items.")
-    if items["item"].duplicated().any():
-        dup = sorted(items.loc[items["item"].duplicated(), "item"].astype(str))
-        raise ValueError(f"items lists {dup} more than once; keep one row per item.")
-    qty = pd.to_numeric(independent_demand["quantity"], errors="coerce")
-    if qty.isna().any() or (qty < 0).any():
-        raise ValueError("independent_demand['quantity'] has negative or missing values.")
-    if (pd.to_numeric(bom["quantity"], errors="coerce").fillna(-1) < 0).any():
-        raise ValueError("bom['quantity'] has negative or missing values.")
-    known = set(items["item"])
-    for label, names in (
-        ("independent_demand", set(independent_demand["item"])),
-        ("bom", set(bom["parent"]) | set(bom["component"])),
-        (
-            "scheduled_receipts",
-            set(scheduled_receipts["item"]) if scheduled_receipts is not None else set(),
-        ),
-    ):
-        unknown = sorted(map(str, names - known))
-        if unknown:
-            raise ValueError(f"{label} mentions unknown item(s) {unknown}; add them to items.")
-    horizon = int(periods or independent_demand["period"].max())
-    if independent_demand["period"].min() < 1 or independent_demand["period"].max() > horizon:
-        raise ValueError(f"Periods must run from 1 to the horizon ({horizon}).")
+    if periods is not None:  # the name before horizon (a number of periods planned ahead)
+        if horizon is not None and horizon != periods:
+            raise ValueError("pass horizon or periods (its old name), not both.")
+        horizon = periods
+    qty, horizon = _check_mrp_inputs(independent_demand, bom, items, scheduled_receipts, horizon)
     codes = low_level_codes(bom, items["item"])
     info = items.set_index("item")
     gross = {i: np.zeros(horizon) for i in info.index}
@@ -651,7 +614,6 @@ def run_mrp(
         peg_rows.append((row.item, int(row.period), "independent", float(row.quantity)))
     receipts = {i: np.zeros(horizon) for i in info.index}
     if scheduled_receipts is not None:
-        _require_columns(scheduled_receipts, ["item", "period", "quantity"], "scheduled_receipts")
         for row in scheduled_receipts.itertuples(index=False):
             if 1 <= int(row.period) <= horizon:
                 receipts[row.item][int(row.period) - 1] += float(row.quantity)
@@ -659,28 +621,7 @@ def run_mrp(
     records = []
     past_due = {}
     for item in sorted(info.index, key=lambda i: (codes[i], str(i))):
-        spec = info.loc[item]
-
-        def opt(name, default, spec=spec):
-            value = spec.get(name, default)
-            return (
-                default
-                if value is None or (isinstance(value, float) and math.isnan(value))
-                else value
-            )
-
-        rec = mrp_record(
-            gross[item],
-            on_hand=float(spec["on_hand"]),
-            lead_time=int(spec["lead_time"]),
-            scheduled_receipts=receipts[item],
-            lot_rule=opt("lot_rule", "lot_for_lot"),
-            safety_stock=float(opt("safety_stock", 0.0)),
-            order_quantity=opt("order_quantity", None),
-            periods=opt("lot_periods", None),
-            fixed_cost=float(opt("fixed_cost", 0.0)),
-            holding_cost=float(opt("holding_cost", 1.0)),
-        )
+        rec = _item_record(info.loc[item], gross[item], receipts[item])
         past_due[item] = rec.attrs["past_due"]
         if item in children.groups:
             for comp in children.get_group(item).itertuples(index=False):
@@ -699,4 +640,69 @@ def run_mrp(
         pegging=pegging,
         low_level_codes=codes,
         past_due=pd.Series(past_due, name="past_due"),
+    )
+
+
+def _check_mrp_inputs(independent_demand, bom, items, scheduled_receipts, horizon):
+    """The demand quantities and the horizon of :func:`run_mrp`, its tables checked."""
+    require_columns(
+        independent_demand, ["item", "period", "quantity"], "independent_demand", allow_empty=True
+    )
+    require_columns(bom, ["parent", "component", "quantity"], "bom", allow_empty=True)
+    require_columns(items, ["item", "lead_time", "on_hand"], "items", allow_empty=True)
+    if scheduled_receipts is not None:
+        require_columns(
+            scheduled_receipts,
+            ["item", "period", "quantity"],
+            "scheduled_receipts",
+            allow_empty=True,
+        )
+    if independent_demand.empty:
+        raise ValueError("independent_demand is empty; pass the master schedule of end items.")
+    if items["item"].duplicated().any():
+        dup = sorted(items.loc[items["item"].duplicated(), "item"].astype(str))
+        raise ValueError(f"items lists {dup} more than once; keep one row per item.")
+    qty = check_numbers(independent_demand["quantity"], "independent_demand['quantity']", low=0)
+    check_numbers(bom["quantity"], "bom['quantity']", low=0, allow_empty=True)
+    known = set(items["item"])
+    for label, names in (
+        ("independent_demand", set(independent_demand["item"])),
+        ("bom", set(bom["parent"]) | set(bom["component"])),
+        (
+            "scheduled_receipts",
+            set(scheduled_receipts["item"]) if scheduled_receipts is not None else set(),
+        ),
+    ):
+        unknown = sorted(map(str, names - known))
+        if unknown:
+            raise ValueError(f"{label} mentions unknown item(s) {unknown}; add them to items.")
+    if horizon is None:
+        horizon = int(independent_demand["period"].max())
+    horizon = check_whole_number(horizon, "horizon", hint="The number of periods to plan.")
+    if independent_demand["period"].min() < 1 or independent_demand["period"].max() > horizon:
+        raise ValueError(f"Periods must run from 1 to the horizon ({horizon}).")
+    return qty, horizon
+
+
+def _item_record(spec: pd.Series, gross: np.ndarray, receipts: np.ndarray) -> pd.DataFrame:
+    """The MRP record of one item from its row of ``items`` (blank optional columns take
+    the defaults of :func:`mrp_record`)."""
+
+    def opt(name, default):
+        value = spec.get(name, default)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return default
+        return value
+
+    return mrp_record(
+        gross,
+        on_hand=float(spec["on_hand"]),
+        lead_time=int(spec["lead_time"]),
+        scheduled_receipts=receipts,
+        lot_rule=opt("lot_rule", "lot_for_lot"),
+        safety_stock=float(opt("safety_stock", 0.0)),
+        order_quantity=opt("order_quantity", None),
+        periods=opt("lot_periods", None),
+        fixed_cost=float(opt("fixed_cost", 0.0)),
+        holding_cost=float(opt("holding_cost", 1.0)),
     )

@@ -174,7 +174,7 @@ def test_low_level_code_is_the_deepest_level_of_a_shared_component():
         ),
         (lambda: sop.mrp_record([10, 10], lead_time=3), "lead_time"),
         (lambda: sop.mrp_record([10, -1]), "negative"),
-        (lambda: sop.mrp_record([10, float("nan")]), "negative or missing"),
+        (lambda: sop.mrp_record([10, float("nan")]), "gross_requirements has NaN"),
         (lambda: sop.wagner_whitin([], 10, 1), "empty"),
         (lambda: sop.fixed_order_quantity([1, 2], 0), "order_quantity"),
         (lambda: sop.mrp_record([1, 2], lot_rule="magic"), "Unknown lot-sizing rule"),
@@ -223,3 +223,13 @@ def test_free_holding_orders_once_and_free_set_ups_order_lot_for_lot(rule):
 @pytest.mark.parametrize("rule", [sop.wagner_whitin, sop.silver_meal])
 def test_no_requirements_need_no_orders(rule):
     assert rule([0.0, 0.0, 0.0], 100, 1).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_run_mrp_takes_the_horizon_under_its_old_name_periods_too():
+    mps = pd.DataFrame({"item": "bike", "period": [4, 5], "quantity": [10, 10]})
+    new = sop.run_mrp(mps, BOM, ITEMS, horizon=6)
+    old = sop.run_mrp(mps, BOM, ITEMS, periods=6)
+    pd.testing.assert_frame_equal(new.records, old.records)
+    assert new.records["period"].max() == 6
+    with pytest.raises(ValueError, match="not both"):
+        sop.run_mrp(mps, BOM, ITEMS, horizon=6, periods=7)
