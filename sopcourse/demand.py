@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ._checks import check_numbers, check_whole_number, require_columns
+from ._results import Result
 from .accuracy import forecast_bias, mae, wape
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "apply_overlays",
     "inverse_mae_weights",
     "consensus_forecast",
+    "ConsensusScenario",
     "consensus_scenario",
     "consume_forecast",
 ]
@@ -318,22 +321,46 @@ def consensus_forecast(
     return (values @ (w / w.sum()) * (1 + override_pct / 100)).rename("consensus")
 
 
+@dataclass(frozen=True, eq=False)
+class ConsensusScenario(Result):
+    """A consensus forecast for one set of weights, with its accuracy and bias
+    (:func:`consensus_scenario`). Reads like the dict it replaces: ``out["mae"]``.
+
+    Attributes
+    ----------
+    consensus : Series
+        The consensus forecast per period.
+    mae, wape, bias : float
+        Its MAE (units), WAPE (%, NaN when actual demand totals 0) and bias (units per
+        period; error = forecast - actual, positive = over-forecast).
+    inputs_mae : Series
+        The MAE of each input alone, for comparison.
+    """
+
+    consensus: pd.Series
+    mae: float
+    wape: float
+    bias: float
+    inputs_mae: pd.Series
+
+
 def consensus_scenario(
     inputs: pd.DataFrame,
     weights: Mapping[str, float],
     *,
     actual: str = "actual",
     override_pct: float = 0.0,
-) -> dict:
+) -> ConsensusScenario:
     """Consensus, its accuracy and its bias for one set of weights (the explorer's update).
 
     Sign convention: error = forecast - actual (positive bias = over-forecast).
 
     Returns
     -------
-    dict
+    ConsensusScenario
         ``consensus`` (Series), ``mae``, ``wape`` (%), ``bias`` (units per period) and
-        ``inputs_mae`` (Series: the MAE of each input alone, for comparison).
+        ``inputs_mae`` (Series: the MAE of each input alone, for comparison), as
+        attributes or keys.
 
     Examples
     --------
@@ -346,13 +373,13 @@ def consensus_scenario(
     require_columns(inputs, [actual], "inputs")
     cons = consensus_forecast(inputs, weights, override_pct=override_pct)
     a = inputs[actual].to_numpy(dtype=float)
-    return {
-        "consensus": cons,
-        "mae": mae(a, cons.to_numpy()),
-        "wape": wape(a, cons.to_numpy()) if a.sum() > 0 else np.nan,
-        "bias": forecast_bias(a, cons.to_numpy()),
-        "inputs_mae": pd.Series({k: mae(a, inputs[k].to_numpy()) for k in weights}),
-    }
+    return ConsensusScenario(
+        consensus=cons,
+        mae=mae(a, cons.to_numpy()),
+        wape=wape(a, cons.to_numpy()) if a.sum() > 0 else np.nan,
+        bias=forecast_bias(a, cons.to_numpy()),
+        inputs_mae=pd.Series({k: mae(a, inputs[k].to_numpy()) for k in weights}),
+    )
 
 
 # --------------------------------------------------------------------------- consumption

@@ -182,3 +182,11 @@ def test_consensus_explorer_summary_reports_over_forecast_for_optimistic_sales()
     sales_slider.value = 0  # statistical only: unbiased
     assert "+0.0" in box.children[1].value and "unbiased" in box.children[1].value
     assert box.children[2].value != first_png  # the chart was redrawn
+
+
+def test_consensus_scenario_is_a_result_that_reads_like_the_old_dict():
+    inp = pd.DataFrame({"actual": [100.0, 100], "statistical": [90.0, 100], "sales": [120.0, 120]})
+    out = dm.consensus_scenario(inp, {"statistical": 1, "sales": 1})
+    assert isinstance(out, dm.ConsensusScenario)
+    assert out.mae == out["mae"] == 7.5 and out.bias == out["bias"]
+    assert list(out) == ["consensus", "mae", "wape", "bias", "inputs_mae"]
