@@ -70,6 +70,11 @@ def _is_text(value) -> bool:
     return isinstance(value, str | bytes)
 
 
+def _shown(value) -> str:
+    """``repr`` of a value as the learner typed it: ``3``, not ``np.int64(3)``."""
+    return repr(value.item()) if isinstance(value, np.generic) else repr(value)
+
+
 def _bound_text(name: str, low, high, low_open: bool, high_open: bool) -> str:
     if low is not None and high is not None:
         left = "<" if low_open else "<="
@@ -129,7 +134,7 @@ def check_number(
     if x is None:
         raise ValueError(
             _finish(
-                f"{name} must be a number; got {value!r} ({type(value).__name__}). "
+                f"{name} must be a number; got {_shown(value)} ({type(value).__name__}). "
                 "Convert it with float() or pd.to_numeric.",
                 hint,
             )
@@ -171,7 +176,9 @@ def check_whole_number(value, name: str, *, low: int = 1, hint: str = "") -> int
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < low:
         raise ValueError(
-            _finish(f"{name} must be a whole number (an integer) >= {low}; got {value!r}.", hint)
+            _finish(
+                f"{name} must be a whole number (an integer) >= {low}; got {_shown(value)}.", hint
+            )
         )
     return int(value)
 
@@ -227,7 +234,7 @@ def _as_float_array(values, name: str, hint: str) -> np.ndarray:
             bad = _first_non_number(values)
     raise ValueError(
         _finish(
-            f"{name} must be numbers; got {bad!r} ({type(bad).__name__}). "
+            f"{name} must be numbers; got {_shown(bad)} ({type(bad).__name__}). "
             "Convert it with pd.to_numeric first.",
             hint,
         )
