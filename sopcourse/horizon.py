@@ -17,12 +17,14 @@ Conventions
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ._checks import check_number, check_numbers, check_whole_number, require_columns
+from ._results import Result
 
 __all__ = [
     "time_buckets",
@@ -35,6 +37,7 @@ __all__ = [
     "historical_proportions",
     "disaggregate_top_down",
     "bottom_up",
+    "ReconciledPlan",
     "middle_out",
     "planning_gap",
     "plot_planning_gap",
@@ -75,9 +78,7 @@ _TIME_LEVELS = ("month", "quarter", "year")
 _METHODS = ("average_of_proportions", "proportion_of_averages")
 
 
-# --------------------------------------------------------------------------- checks
-
-
+# --------------------------------------------------------------------------- months
 def _to_period(values, freq: str = "M"):
     try:
         if isinstance(values, pd.Series):
@@ -258,14 +259,8 @@ def check_plan_changes(
     for frame, label in ((current_plan, "current_plan"), (revised_plan, "revised_plan")):
         require_columns(frame, [*keys, period, value], label)
         check_numbers(frame[value], f"{label}[{value!r}]", low=0, allow_empty=True)
-    check_number(
-        slushy_tolerance,
-        "slushy_tolerance",
-        low=0,
-        high=1,
-        high_open=True,
-        hint="A fraction: 0.10 = 10 %.",
-    )
+    fraction = {"low": 0, "high": 1, "high_open": True, "hint": "A fraction: 0.10 = 10 %."}
+    check_number(slushy_tolerance, "slushy_tolerance", **fraction)
     old = current_plan[[*keys, period, value]].assign(**{period: _to_period(current_plan[period])})
     new = revised_plan[[*keys, period, value]].assign(**{period: _to_period(revised_plan[period])})
     merged = old.merge(new, on=[*keys, period], how="outer", suffixes=("_old", "_new"))
@@ -723,6 +718,16 @@ def bottom_up(
     return data.groupby([level, period], as_index=False, observed=True)[value].sum()
 
 
+@dataclass(frozen=True, eq=False)
+class ReconciledPlan(Result):
+    """The tidy plans of :func:`middle_out` at three levels, coherent: the items sum to
+    the middle level and the middle level to the total. Reads like a dict: ``["items"]``."""
+
+    total: pd.DataFrame
+    middle: pd.DataFrame
+    items: pd.DataFrame
+
+
 def middle_out(
     middle_plan: pd.DataFrame,
     history: pd.DataFrame,
@@ -733,7 +738,7 @@ def middle_out(
     value: str = "units",
     method: str = "proportion_of_averages",
     last_periods: int | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> ReconciledPlan:
     """Reconcile from the middle: plan the families, split them down to items by historical
     proportions, and add them up to the total.
 
@@ -753,8 +758,8 @@ def middle_out(
 
     Returns
     -------
-    dict
-        ``"total"``, ``"middle"`` and ``"items"`` tidy plans.
+    ReconciledPlan
+        ``total``, ``middle`` and ``items`` tidy plans (attributes or keys).
 
     Examples
     --------
@@ -780,7 +785,7 @@ def middle_out(
     )
     total = bottom_up(items, level="total", item=item, period=period, value=value)
     middle_total = bottom_up(items, level=middle, item=item, period=period, value=value)
-    return {"total": total, "middle": middle_total, "items": items}
+    return ReconciledPlan(total=total, middle=middle_total, items=items)
 
 
 # --------------------------------------------------------------------------- the gap

@@ -461,3 +461,13 @@ FORECAST = pd.DataFrame({"sku": ["r1"], "month": ["2025-01"], "units": [10.0]})
 def test_bad_input_raises_a_helpful_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_middle_out_returns_a_reconciled_plan_that_reads_like_the_old_dict():
+    hist = pd.DataFrame(
+        {"family": ["road"] * 2, "sku": ["a", "b"], "month": ["2024-12"] * 2, "units": [20.0, 80.0]}
+    )
+    plan = pd.DataFrame({"family": ["road"], "month": ["2025-01"], "units": [50.0]})
+    out = sop.middle_out(plan, hist)
+    assert isinstance(out, sop.ReconciledPlan) and list(out) == ["total", "middle", "items"]
+    assert out.items is out["items"] and out.total["units"].tolist() == [50.0]
