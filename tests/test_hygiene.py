@@ -84,7 +84,11 @@ def _requirement_specs(lines):
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = _requirement_specs(project["dependencies"] + project["optional-dependencies"]["lab"] + project["optional-dependencies"]["test"])
+    wanted = _requirement_specs(
+        project["dependencies"]
+        + project["optional-dependencies"]["lab"]
+        + project["optional-dependencies"]["test"]
+    )
     conda = []
     in_pip = False
     text = (REPO / "environment.yml").read_text().split("dependencies:", 1)[1]
@@ -120,5 +124,9 @@ def test_environment_yml_installs_the_package_itself():
 
 def test_every_dependency_has_a_lower_and_an_upper_bound():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    for req in project["dependencies"] + project["optional-dependencies"]["lab"] + project["optional-dependencies"]["test"]:
+    for req in (
+        project["dependencies"]
+        + project["optional-dependencies"]["lab"]
+        + project["optional-dependencies"]["test"]
+    ):
         assert ">=" in req and "<" in req.replace("<=", ""), f"{req}: give a range like >=1.2,<2"
