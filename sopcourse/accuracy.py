@@ -131,12 +131,14 @@ def mae(actual, forecast) -> float:
 
     Examples
     --------
-    Heizer & Render, *Operations Management*, Ch. 4 (Port of Baltimore, alpha = 0.10):
+    Heizer & Render, *Operations Management*, Ch. 4 (Port of Baltimore, alpha = 0.10;
+    :func:`sopcourse.examples.port_of_baltimore`): the published MAD is 10.31.
 
-    >>> actual = [180, 168, 159, 175, 190, 205, 180, 182]
-    >>> forecast = [175, 175.5, 174.75, 173.18, 173.36, 175.02, 178.02, 178.22]
-    >>> round(mae(actual, forecast), 2)
-    10.31
+    >>> from sopcourse import examples
+    >>> baltimore = examples.port_of_baltimore()
+    >>> forecast = baltimore.published["ses_forecast_alpha_0_10"]
+    >>> round(mae(baltimore.tons.tolist(), forecast), 2), baltimore.published["mad"][0.1]
+    (10.31, 10.31)
 
     Two Series compare month by month on their index, in whatever order they come:
 

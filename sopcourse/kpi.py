@@ -407,9 +407,11 @@ def working_capital_days(
 
     Examples
     --------
-    Route 66 Company (Ross, Westerfield & Jordan, Ch. 18, self-test problem 18.1):
+    Route 66 Company (Ross, Westerfield & Jordan, Ch. 18, self-test problem 18.1;
+    :func:`sopcourse.examples.route_66`):
 
-    >>> wc = working_capital_days(14750, 11375, [1273, 1401], [3782, 3368], [1795, 2025])
+    >>> from sopcourse import examples
+    >>> wc = working_capital_days(**examples.route_66().data)
     >>> wc[["inventory_turnover", "receivables_turnover", "payables_turnover"]].round(2).tolist()
     [8.51, 4.13, 5.96]
     >>> round(wc["cash_to_cash"])

@@ -248,10 +248,13 @@ def wagner_whitin(net_requirements, fixed_cost: float, holding_cost: float) -> p
 
     Examples
     --------
-    Snyder & Shen (2019), Example 3.9: K = 500, h = 2, d = (90, 120, 80, 70); cost 1380.
+    Snyder & Shen (2019), Example 3.9 (:func:`sopcourse.examples.snyder_shen_example_3_9`):
+    K = 500, h = 2, d = (90, 120, 80, 70); the published cost is 1380.
 
-    >>> q = wagner_whitin([90, 120, 80, 70], 500, 2)
-    >>> q.tolist(), float(lot_sizing_cost([90, 120, 80, 70], q, 500, 2)["total_cost"])
+    >>> from sopcourse import examples
+    >>> ex = examples.snyder_shen_example_3_9()
+    >>> q = wagner_whitin(**ex.data)
+    >>> q.tolist(), float(lot_sizing_cost(ex.net_requirements, q, 500, 2)["total_cost"])
     ([210.0, 0.0, 150.0, 0.0], 1380.0)
     """
     req = _requirements(net_requirements)

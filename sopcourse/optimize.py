@@ -303,12 +303,12 @@ def product_mix(
 
     Examples
     --------
-    Wyndor Glass (Hillier & Lieberman): doors and windows in three plants.
+    Wyndor Glass (Hillier & Lieberman), doors and windows in three plants; the data, the
+    citation and the published answer are in :func:`sopcourse.examples.wyndor`.
 
-    >>> usage = pd.DataFrame({"plant1": [1, 0], "plant2": [0, 2], "plant3": [3, 2]},
-    ...                      index=["doors", "windows"])
-    >>> res = product_mix(pd.Series({"doors": 3, "windows": 5}), usage,
-    ...                   pd.Series({"plant1": 4, "plant2": 12, "plant3": 18}))
+    >>> from sopcourse import examples
+    >>> wyndor = examples.wyndor()
+    >>> res = product_mix(wyndor.margin, wyndor.usage, wyndor.capacity)
     >>> res.profit, res.plan["quantity"].tolist()
     (36.0, [2.0, 6.0])
     >>> res.resources["shadow_price"].tolist()

@@ -34,6 +34,7 @@ SLOW_MODULES = {
     "grading/test_adversarial.py": "grades a corpus of hostile submissions",
     "grading/test_installations.py": "builds other Python installations and checkouts",
     "test_exam.py": "runs and grades the exam",
+    "test_data_properties.py": "validates and loads hundreds of changed data folders",
 }
 
 

@@ -229,6 +229,7 @@ def _children(pid):
     return [p for p, parent in _ppids().items() if parent == pid]
 
 
+@pytest.mark.slow
 def test_a_killed_grading_run_resumes_without_losing_or_duplicating_a_row(tmp_path):
     """A real interruption: SIGKILL the grade command mid-run, then run it again."""
     subs, out = tmp_path / "subs", tmp_path / "out"
