@@ -309,3 +309,31 @@ def check_numbers(
             _finish(f"{name} has {int(below.sum())} {what} ({where}: {first!r}); {need}.", hint)
         )
     return arr
+
+
+def check_numeric_columns(
+    data: pd.DataFrame, columns: Sequence[str], what: str, *, allow_negative: bool = False
+) -> None:
+    """Each of ``columns`` of ``data`` holds numbers: no text, NaN or infinity (nor
+    negatives, unless ``allow_negative``); the message names ``what[column]``.
+
+    >>> check_numeric_columns(pd.DataFrame({"units": [1, 2]}), ["units"], "sales")
+    >>> check_numeric_columns(pd.DataFrame({"units": [1, -2]}), ["units"], "sales")
+    Traceback (most recent call last):
+    ...
+    ValueError: sales['units'] ...
+    """
+    low = None if allow_negative else 0
+    for col in columns:
+        check_numbers(data[col], f"{what}[{col!r}]", low=low, allow_empty=True)
+
+
+def group_keys(by) -> list[str]:
+    """The grouping columns of a ``by=`` argument: None, one name or several, as a list.
+
+    >>> group_keys(None), group_keys("sku"), group_keys(("sku", "region"))
+    ([], ['sku'], ['sku', 'region'])
+    """
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)

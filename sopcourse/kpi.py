@@ -22,7 +22,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import check_number, check_numbers, require_columns
+from ._checks import (
+    check_number,
+    check_numbers,
+    check_numeric_columns,
+    group_keys,
+    require_columns,
+)
 from .variance import plot_bias_heatmap, plot_variance_bridge
 
 __all__ = [
@@ -48,25 +54,11 @@ _STATUSES = ("green", "amber", "red")
 # -- input checks -------------------------------------------------------------------------
 
 
-def _numeric(data: pd.DataFrame, columns: Sequence[str], what: str, *, allow_negative=False):
-    """Each of ``columns`` holds numbers: no text, NaN or infinity (nor negatives, unless
-    ``allow_negative``)."""
-    low = None if allow_negative else 0
-    for col in columns:
-        check_numbers(data[col], f"{what}[{col!r}]", low=low, allow_empty=True)
-
-
 def _average(value, name: str) -> float:
     """A balance sheet figure: a number, or a sequence of balances that is averaged."""
     if np.isscalar(value):
         return check_number(value, name, low=0)
     return float(check_numbers(value, name, low=0).mean())
-
-
-def _keys(by) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
 
 
 def _grouped(data: pd.DataFrame, keys: list[str], func) -> pd.DataFrame | pd.Series:
@@ -165,8 +157,8 @@ def rate_kpis(scorecard: pd.DataFrame) -> pd.DataFrame:
     ['amber', 'red']
     """
     require_columns(scorecard, ["actual", "target", "direction", "tolerance"], "scorecard")
-    _numeric(scorecard, ["actual", "target"], "scorecard", allow_negative=True)
-    _numeric(scorecard, ["tolerance"], "scorecard")
+    check_numeric_columns(scorecard, ["actual", "target"], "scorecard", allow_negative=True)
+    check_numeric_columns(scorecard, ["tolerance"], "scorecard")
     out = scorecard.copy()
     sign = np.array([_direction(d) for d in out["direction"]], dtype=float)
     gap = sign * (out["actual"].astype(float) - out["target"].astype(float))
@@ -234,9 +226,11 @@ def service_kpis(
     [0.25, 0.5, 0.7777777777777778]
     """
     require_columns(
-        order_lines, [requested_date, shipped_date, ordered, shipped, *_keys(by)], "order_lines"
+        order_lines,
+        [requested_date, shipped_date, ordered, shipped, *group_keys(by)],
+        "order_lines",
     )
-    _numeric(order_lines, [ordered], "order_lines")
+    check_numeric_columns(order_lines, [ordered], "order_lines")
     shipped_units = pd.to_numeric(order_lines[shipped], errors="coerce")
     if shipped_units.isna().any() or (shipped_units < 0).any():
         raise ValueError(
@@ -267,7 +261,7 @@ def service_kpis(
     )
     frame["in_full"] = frame["s"] >= frame["q"]
     frame["otif"] = frame["on_time"] & frame["in_full"]
-    for key in _keys(by):
+    for key in group_keys(by):
         frame[key] = order_lines[key]
 
     def measures(g):
@@ -280,7 +274,7 @@ def service_kpis(
             "unit_fill_rate": float(np.minimum(g["s"], g["q"]).sum() / g["q"].sum()),
         }
 
-    return _grouped(frame, _keys(by), measures)
+    return _grouped(frame, group_keys(by), measures)
 
 
 def schedule_attainment(
@@ -321,11 +315,11 @@ def schedule_attainment(
     >>> schedule_attainment(prod, by="plant").round(3).tolist()
     [0.867, 1.0]
     """
-    require_columns(production, [planned, actual, *_keys(by)], "production")
-    _numeric(production, [planned, actual], "production")
+    require_columns(production, [planned, actual, *group_keys(by)], "production")
+    check_numeric_columns(production, [planned, actual], "production")
     made = np.minimum(production[actual].astype(float), production[planned].astype(float))
     frame = pd.DataFrame({"made": made, "plan": production[planned].astype(float)})
-    keys = _keys(by)
+    keys = group_keys(by)
     for key in keys:
         frame[key] = production[key]
     sums = frame.groupby(keys, sort=True)[["made", "plan"]].sum() if keys else frame.sum()
@@ -353,9 +347,9 @@ def utilisation(
     >>> utilisation(res, by="resource").round(4).to_dict()
     {'paint': 0.75, 'weld': 1.0}
     """
-    require_columns(resources, [used, available, *_keys(by)], "resources")
-    _numeric(resources, [used, available], "resources")
-    keys = _keys(by)
+    require_columns(resources, [used, available, *group_keys(by)], "resources")
+    check_numeric_columns(resources, [used, available], "resources")
+    keys = group_keys(by)
     cols = [used, available]
     sums = resources.groupby(keys, sort=True)[cols].sum() if keys else resources[cols].sum()
     if (np.asarray(sums[available]) == 0).any():
@@ -636,9 +630,9 @@ def gross_margin(
     >>> gross_margin(s, by="family")[["gross_margin", "gross_margin_pct"]].to_dict("list")
     {'gross_margin': [60.0, 50.0], 'gross_margin_pct': [40.0, 25.0]}
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     require_columns(sales, [revenue, cost, *keys], "sales")
-    _numeric(sales, [revenue, cost], "sales")
+    check_numeric_columns(sales, [revenue, cost], "sales")
     frame = sales[[*keys, revenue, cost]].rename(columns={revenue: "revenue", cost: "cogs"})
     frame = frame.astype({"revenue": float, "cogs": float})
     sums = (
@@ -777,7 +771,7 @@ def excess_and_obsolete(
     """
     cols = [on_hand, monthly_demand, unit_cost]
     require_columns(stock, cols + ([end_of_life] if end_of_life else []), "stock")
-    _numeric(stock, cols, "stock")
+    check_numeric_columns(stock, cols, "stock")
     n = check_number(months_of_cover, "months_of_cover", low=0, low_open=True)
     out = stock.copy()
     units = out[on_hand].astype(float)

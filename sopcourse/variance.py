@@ -16,7 +16,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import check_number, check_numbers, require_columns
+from ._checks import (
+    check_number,
+    check_numeric_columns,
+    group_keys,
+    require_columns,
+)
 from .accuracy import tracking_signal as _tracking_signal
 
 __all__ = [
@@ -31,20 +36,6 @@ __all__ = [
     "pareto_table",
     "separate_forecast_and_supply_error",
 ]
-
-
-def _keys(by) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
-
-
-def _numeric(data: pd.DataFrame, columns: Sequence[str], what: str, *, allow_negative=False):
-    """Each of ``columns`` holds numbers: no text, NaN or infinity (nor negatives, unless
-    ``allow_negative``)."""
-    low = None if allow_negative else 0
-    for col in columns:
-        check_numbers(data[col], f"{what}[{col!r}]", low=low, allow_empty=True)
 
 
 # -- margin erosion ----------------------------------------------------------------------
@@ -96,10 +87,10 @@ def margin_erosion(
     >>> margin_erosion(s)[["promotion_erosion", "expedite_erosion", "realised_margin"]].tolist()
     [200.0, 50.0, 950.0]
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     cols = [units, revenue, cost, discount_per_unit] + ([expedite_cost] if expedite_cost else [])
     require_columns(sales, [*cols, *keys], "sales")
-    _numeric(sales, cols, "sales")
+    check_numeric_columns(sales, cols, "sales")
     frame = pd.DataFrame(
         {
             "promotion_erosion": sales[discount_per_unit].astype(float)
@@ -159,7 +150,7 @@ def plan_vs_actual(
     >>> t.loc["road", ["units_variance", "revenue_variance_pct"]].tolist()
     [-10.0, -5.0]
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     if not keys:
         raise ValueError("by is required: name the column(s) to compare plan and actual on.")
     measures = list(measures)
@@ -167,8 +158,8 @@ def plan_vs_actual(
         raise ValueError("measures is empty: list the columns to compare (e.g. 'units').")
     require_columns(plan, [*keys, *measures], "plan")
     require_columns(actual, [*keys, *measures], "actual")
-    _numeric(plan, measures, "plan", allow_negative=True)
-    _numeric(actual, measures, "actual", allow_negative=True)
+    check_numeric_columns(plan, measures, "plan", allow_negative=True)
+    check_numeric_columns(actual, measures, "actual", allow_negative=True)
     p = plan.groupby(keys, sort=True)[measures].sum()
     a = actual.groupby(keys, sort=True)[measures].sum()
     index = p.index.union(a.index)
@@ -243,15 +234,15 @@ def price_volume_mix(
     >>> float(pvm["total"].sum())   # 1485 - 1200
     285.0
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     if not keys:
         raise ValueError("by is required: name the item column(s) the mix is measured on.")
     require_columns(plan, [*keys, units, value], "plan")
     require_columns(actual, [*keys, units, value], "actual")
-    _numeric(plan, [units], "plan")
-    _numeric(actual, [units], "actual")
-    _numeric(plan, [value], "plan", allow_negative=True)
-    _numeric(actual, [value], "actual", allow_negative=True)
+    check_numeric_columns(plan, [units], "plan")
+    check_numeric_columns(actual, [units], "actual")
+    check_numeric_columns(plan, [value], "plan", allow_negative=True)
+    check_numeric_columns(actual, [value], "actual", allow_negative=True)
     p = plan.groupby(keys, sort=True)[[units, value]].sum().astype(float)
     a = actual.groupby(keys, sort=True)[[units, value]].sum().astype(float)
     for frame, what in ((p, "plan"), (a, "actual")):
@@ -429,7 +420,7 @@ def bias_table(
     {'kids': {1: -10.0, 2: 0.0}, 'road': {1: 10.0, 2: 20.0}}
     """
     require_columns(data, [rows, columns, actual, forecast], "data")
-    _numeric(data, [actual, forecast], "data")
+    check_numeric_columns(data, [actual, forecast], "data")
     frame = data[[rows, columns]].copy()
     frame["err"] = data[forecast].astype(float) - data[actual].astype(float)
     frame["act"] = data[actual].astype(float)
@@ -517,11 +508,11 @@ def tracking_signal_exceptions(
     >>> flagged[["tracking_signal", "direction"]].to_dict("index")
     {'a': {'tracking_signal': 4.0, 'direction': 'over-forecast'}}
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     if not keys:
         raise ValueError("by is required: name the column(s) that identify a forecast series.")
     require_columns(data, [*keys, period, actual, forecast], "data")
-    _numeric(data, [actual, forecast], "data")
+    check_numeric_columns(data, [actual, forecast], "data")
     lim = check_number(limit, "limit", low=0, low_open=True)
     rows = {}
     for key, grp in data.sort_values(period).groupby(keys, sort=True):
@@ -643,10 +634,10 @@ def separate_forecast_and_supply_error(
     >>> out[["forecast_error", "supply_failure", "naive_error"]].to_dict("list")
     {'forecast_error': [0.0, -20.0], 'supply_failure': [20.0, 0.0], 'naive_error': [20.0, -20.0]}
     """
-    keys = _keys(by)
+    keys = group_keys(by)
     cols = [forecast, orders, shipments]
     require_columns(data, [*cols, *keys], "data")
-    _numeric(data, cols, "data")
+    check_numeric_columns(data, cols, "data")
     frame = data[[*keys, *cols]].rename(
         columns={forecast: "forecast", orders: "orders", shipments: "shipments"}
     )
