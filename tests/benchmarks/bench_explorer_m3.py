@@ -53,7 +53,8 @@ def main() -> None:
     print(f"consensus_scenario (pure update): median {median_ms(pure):.2f} ms over 50 calls")
 
     box = sop.widgets.consensus_explorer(data, cols)
-    override = box.children[0].children[1]
+    controls, _summary, _image = box.children
+    override = controls.children[1].children[0]  # the override slider beside the weights
 
     def redraw(i):
         override.value = i % 21 - 10 if override.value != i % 21 - 10 else 0
