@@ -562,6 +562,7 @@ def historical_proportions(
     check_numbers(history[value], f"history[{value!r}]", low=0, allow_empty=True)
     data = history[[*groups, item, period, value]].copy()
     data[period] = _to_period(data[period])
+    data[value] = data[value].astype(float)  # integer units: the 0.0 fill must fit the dtype
     if last_periods is not None:
         last_periods = check_whole_number(last_periods, "last_periods")
         keep = sorted(data[period].unique())[-last_periods:]
