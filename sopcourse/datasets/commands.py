@@ -1,4 +1,5 @@
-"""``sopcourse data validate DIR`` and ``sopcourse data generate --seed N --out DIR``; and
+"""``sopcourse data validate DIR``, ``sopcourse data generate --seed N --out DIR`` and
+``sopcourse data template DIR``; and
 the maintainer's command that rewrites the generated parts of ``datasets/README.md``
 (``python -m sopcourse.datasets.commands``, after a change to the schema).
 """
@@ -57,8 +58,27 @@ def _generate(args) -> int:
     return 0
 
 
+def _template(args) -> int:
+    from .template import TemplateError, write_template
+
+    try:
+        paths = write_template(args.folder, tables=args.table, force=args.force)
+    except TemplateError as exc:
+        print(f"sopcourse data template: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    tables = [p.name for p in paths if p.suffix == ".csv"]
+    print(f"wrote {len(tables)} empty table(s) and {paths[-1].name} to {args.folder}:")
+    print("  " + " ".join(tables))
+    print(
+        f"Next: read {paths[-1]}, fill the tables you have, delete the files of the others "
+        f"(an empty table is an error), then `sopcourse data validate {args.folder}`."
+    )
+    return 0
+
+
 def register_cli(subparsers) -> None:
-    """Add ``sopcourse data validate`` and ``sopcourse data generate``."""
+    """Add ``sopcourse data validate``, ``generate`` and ``template``."""
     p = subparsers.add_parser("data", help="check your own data folder or write a data variant")
     sub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     v = sub.add_parser(
@@ -73,6 +93,22 @@ def register_cli(subparsers) -> None:
         "--force", action="store_true", help="overwrite the table files of a non-empty folder"
     )
     g.set_defaults(func=_generate)
+    t = sub.add_parser(
+        "template", help="write empty CSV tables (headers only) and a README of what each unlocks"
+    )
+    t.add_argument("folder", help="output folder (new or empty)")
+    t.add_argument(
+        "--table",
+        action="append",
+        metavar="NAME",
+        help="only this table (repeat for several; default: every table)",
+    )
+    t.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty folder (table files with rows are never replaced)",
+    )
+    t.set_defaults(func=_template)
 
 
 # --------------------------------------------------------------------------- README
