@@ -6,7 +6,7 @@
 #
 # Needs root (or sudo) to create the user `sopcourse-ci`. The working tree is copied
 # (without .venv and .git), the user builds its own venv with `make venv` from a Python
-# it can run, and runs `make test-fast TESTS=...` there.
+# it can run, and runs `make test-fast TESTS=... MARK=` there (the slow tests too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USER_NAME=sopcourse-ci
@@ -46,4 +46,4 @@ $SUDO chown -R "$USER_NAME": "$COURSE"
 echo "as_another_user: $USER_NAME (uid $(id -u "$USER_NAME")), home $HOME_DIR (mode 700)," \
   "Python $("$PY" -c 'import sys; print(sys.version.split()[0])') at $PY"
 as_user make -C "$COURSE" --no-print-directory venv PYTHON="$PY"
-as_user make -C "$COURSE" --no-print-directory test-fast TESTS="$TESTS"
+as_user make -C "$COURSE" --no-print-directory test-fast TESTS="$TESTS" MARK=
