@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import exports
 from .parse import parse_column
 from .schema import REQUIRED_TABLES, SCHEMA, Table
 
@@ -126,15 +127,6 @@ class _Checker:
                 "appears more than once in the header; keep one column of each name.",
             )
         missing = [c for c in table.column_names if c not in header]
-        if missing and len(header) == 1 and ";" in header[0]:
-            self.add(
-                f,
-                [1],
-                None,
-                "uses semicolons between values; save it comma-separated (in Excel: 'CSV UTF-8 "
-                "(comma delimited)'; in pandas: to_csv(..., sep=',')).",
-            )
-            return
         if missing:
             self.add(
                 f,
@@ -175,31 +167,34 @@ class _Checker:
         if bad_width:
             frame = frame.drop(index=[lines[i] for i in bad_width])
         self._strip_spaces(f, frame, keep)
+        frame = self._normalise(table, frame, keep)
         self.raw[table.name] = frame
         self.good[table.name] = {}
         self.typed[table.name] = {}
         for c in keep:
             if nul:
                 frame[c] = frame[c].str.replace(_NUL, "\x00", regex=False)
+            if c in self.refused:
+                self.good[table.name][c], self.typed[table.name][c] = False, None
+                continue
             self.check_column(table, frame, table.column(c))
 
     def _text(self, table: Table) -> str | None:
-        """The file as text, or None (and a problem) when it is not UTF-8 or is empty."""
+        """The file as text (UTF-8, else Windows-1252/Latin-1 with a warning), or None
+        (and a problem) when it is empty."""
         path = self.folder / table.file
         f = table.file
         data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
+        text, encoding = exports.decode(data)
+        if encoding:
             self.add(
                 f,
-                [line],
+                [],
                 None,
-                f"is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}). Save the file "
-                "as UTF-8 (in Excel: 'CSV UTF-8'; in pandas: to_csv(..., encoding='utf-8')).",
+                f"is not UTF-8 text; read as {encoding}. Check accented names, or save the "
+                "file as UTF-8 (in Excel: 'CSV UTF-8').",
+                "warning",
             )
-            return None
         if not text.strip():
             self.add(
                 f,
@@ -214,7 +209,8 @@ class _Checker:
     def _records(self, f: str, text: str) -> tuple[list[list[str]], list[int]] | None:
         """The CSV records and the line each starts on, or None (and a problem) when the
         text cannot be read as CSV."""
-        reader = csv.reader(io.StringIO(text, newline=""))
+        self.sep = exports.sniff_separator(text.split("\n", 1)[0])
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.sep)
         rows, ends = [], []  # the records, and the line each one ends on
         try:
             if '"' in text:  # a quoted value may span lines: follow the reader's count
@@ -259,6 +255,46 @@ class _Checker:
                     "warning",
                 )
             frame[c] = stripped
+
+    def _normalise(self, table: Table, frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+        """Spreadsheet spellings as canonical text (:mod:`.exports`): ``#N/A`` and the like
+        as empty in typed columns, decimal commas in a ``;`` file, other month and date
+        spellings; a total row at the bottom dropped."""
+        f = table.file
+        self.refused: set[str] = set()  # columns already refused as a whole
+        typed = {c: table.column(c).dtype for c in keep}
+        ambiguous = False
+        for c, dtype in typed.items():
+            if dtype in ("str", "category"):
+                continue
+            values = frame[c]
+            if values.isin(exports.MISSING).any():
+                values = values.where(~values.isin(exports.MISSING), "")
+            if dtype in ("int", "float", "money") and self.sep == ";":
+                if values.str.contains(",", regex=False).any():
+                    ambiguous = ambiguous or values.str.fullmatch(r"[+-]?\d{1,3}([.,]\d{3})+").any()
+                    values = exports._map(values, exports.comma_number)
+            elif dtype in ("month", "date"):
+                values, problem = exports.normalise_periods(values, dtype == "month")
+                if problem:
+                    slashed = values.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}").to_numpy(bool)
+                    self.add(f, _lines_at(frame.index, slashed), c, problem)
+                    self.refused.add(c)
+            frame[c] = values
+        if ambiguous:
+            self.add(
+                f,
+                [],
+                None,
+                "uses ';' between values and a comma as the decimal mark: a value such as "
+                "1,234 is read as 1.234 and 1.234 as 1234 (the file's convention).",
+                "warning",
+            )
+        numbers = [c for c, d in typed.items() if d in ("int", "float", "money")]
+        if exports.total_row(frame, [k for k in table.key if k in frame.columns], numbers):
+            self.add(f, [frame.index[-1]], None, "is a total row; dropped.", "warning")
+            frame = frame.iloc[:-1]
+        return frame
 
     # --------------------------------------------------------------- one column
     def check_column(self, table: Table, frame: pd.DataFrame, col) -> None:

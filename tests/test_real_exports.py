@@ -1,0 +1,230 @@
+"""Real exports, as planners have them (issue 18): the committed tables written the way
+spreadsheets export them read to the same typed tables as the committed folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import sopcourse as sop
+from sopcourse.datasets import validate_data
+from sopcourse.datasets.validate import read_folder
+
+COMMITTED = Path(__file__).resolve().parents[1] / "datasets"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    report, tables = read_folder(COMMITTED)
+    assert report.ok, report.text()
+    return tables
+
+
+@pytest.fixture
+def folder(tmp_path):
+    dest = tmp_path / "data"
+    shutil.copytree(COMMITTED, dest)
+    return dest
+
+
+def _raw(folder, name):
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _same(folder, reference, *names):
+    report, tables = read_folder(folder)
+    assert report.ok, report.text()
+    for name in names:
+        pd.testing.assert_frame_equal(tables[name], reference[name])
+    return report
+
+
+def _snapshot(folder):
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_semicolons_and_decimal_commas(folder, reference):
+    df = _raw(folder, "sales")
+    for c in ("net_price", "revenue"):
+        df[c] = df[c].str.replace(".", ",", regex=False)
+    df.to_csv(folder / "sales.csv", sep=";", index=False, lineterminator="\n")
+    products = _raw(folder, "products")
+    products["list_price"] = products["list_price"].map(
+        lambda v: f"{float(v):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    )
+    assert products.loc[0, "list_price"] == "1.200,00"
+    products.loc[0, "list_price"] = "1.200"  # ambiguous: read by the file's convention, 1200
+    products.to_csv(folder / "products.csv", sep=";", index=False, lineterminator="\n")
+    report = _same(folder, reference, "sales", "products")
+    assert any("decimal mark" in p.message for p in report.warnings)
+
+
+def test_tab_separated(folder, reference):
+    _raw(folder, "regions").to_csv(folder / "regions.csv", sep="\t", index=False)
+    _same(folder, reference, "regions")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1", "cp1252"])
+def test_encodings(folder, reference, encoding):
+    text = (folder / "products.csv").read_text(encoding="utf-8")
+    (folder / "products.csv").write_bytes(text.encode(encoding))
+    _same(folder, reference, "products")
+
+
+def test_latin1_text_is_read_as_its_letters(folder):
+    text = (folder / "products.csv").read_text(encoding="utf-8")
+    (folder / "products.csv").write_bytes(
+        text.replace("Ridge Road 200", "Ridge Road 200 Zürich").encode("latin-1")
+    )
+    report, tables = read_folder(folder)
+    assert report.ok, report.text()
+    assert "Ridge Road 200 Zürich" in set(tables["products"]["name"])
+    [w] = report.warnings
+    assert w.file == "products.csv" and "read as Windows-1252" in w.message
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda m: m + "-01",
+        lambda m: f"{m[5:]}/{m[:4]}",
+        lambda m: f"{m[:4]}/{m[5:]}",
+        lambda m: f"01.{m[5:]}.{m[:4]}",
+    ],
+    ids=["yyyy-mm-01", "mm/yyyy", "yyyy/mm", "01.mm.yyyy"],
+)
+def test_month_spellings(folder, reference, spell):
+    df = _raw(folder, "sales")
+    df["month"] = df["month"].map(spell)
+    df.to_csv(folder / "sales.csv", index=False)
+    _same(folder, reference, "sales")
+
+
+def test_a_month_that_is_not_the_first_day_is_refused(folder):
+    df = _raw(folder, "sales")
+    df.loc[4, "month"] = df.loc[4, "month"] + "-15"
+    df.to_csv(folder / "sales.csv", index=False)
+    report = validate_data(folder)
+    [p] = report.errors
+    assert (p.file, p.lines, p.column) == ("sales.csv", (6,), "month")
+    assert "a date, not a month" in p.message
+
+
+def _date_table(folder):
+    for name in ("orders", "scheduled_receipts", "inventory", "pipeline", "npi"):
+        from sopcourse.datasets import SCHEMA
+
+        cols = [c.name for c in SCHEMA[name].columns if c.dtype == "date"]
+        if cols and (folder / f"{name}.csv").exists():
+            return name, cols[0]
+    pytest.skip("no committed table with a date column")
+
+
+def test_date_spellings(folder, reference):
+    name, col = _date_table(folder)
+    df = _raw(folder, name)
+    iso = df[col]
+    present = iso != ""
+    dotted = iso.where(~present, iso.str[8:10] + "." + iso.str[5:7] + "." + iso.str[:4])
+    df[col] = dotted
+    df.to_csv(folder / f"{name}.csv", index=False)
+    _same(folder, reference, name)
+    slashed = iso.where(~present, iso.str[8:10] + "/" + iso.str[5:7] + "/" + iso.str[:4])
+    df[col] = slashed
+    df.to_csv(folder / f"{name}.csv", index=False)
+    days = iso[present].str[8:10].astype(int)
+    report, _ = read_folder(folder)
+    if (days > 12).any():  # the file decides day-first
+        _same(folder, reference, name)
+    else:
+        assert any(p.column == col and "dd/mm" in p.message for p in report.errors)
+
+
+def test_ambiguous_day_month_order_is_refused(folder):
+    name, col = _date_table(folder)
+    df = _raw(folder, name)
+    present = df[col] != ""
+    df.loc[present, col] = "03/04/2024"
+    df.to_csv(folder / f"{name}.csv", index=False)
+    report = validate_data(folder)
+    [p] = [p for p in report.errors if p.column == col]
+    assert p.file == f"{name}.csv"
+    assert "dd/mm/yyyy or mm/dd/yyyy" in p.message and "YYYY-MM-DD" in p.message
+
+
+@pytest.mark.parametrize("token", ["#N/A", "N/A", "NA", "-"])
+def test_missing_tokens(folder, reference, token):
+    df = _raw(folder, "products")
+    df["end_of_life_month"] = df["end_of_life_month"].replace("", token)
+    df.to_csv(folder / "products.csv", index=False)
+    _same(folder, reference, "products")
+
+
+def test_missing_token_where_a_value_is_required_is_the_usual_error(folder):
+    df = _raw(folder, "sales")
+    df.loc[2, "ordered_units"] = "#N/A"
+    df.to_csv(folder / "sales.csv", index=False)
+    [p] = validate_data(folder).errors
+    assert (p.file, p.lines, p.column) == ("sales.csv", (4,), "ordered_units")
+    assert "missing value" in p.message
+
+
+@pytest.mark.parametrize("word", ["Total", "SUM", "Gesamt", "summe", None])
+def test_total_row_dropped(folder, reference, word):
+    df = _raw(folder, "sales")
+    total = {c: "" for c in df.columns}
+    if word:
+        total[df.columns[0]] = word
+    total["ordered_units"] = str(df["ordered_units"].astype(int).sum())
+    text = (folder / "sales.csv").read_text()
+    text += ",".join(total[c] for c in df.columns) + "\n\n,,,,,,,\n\n"
+    (folder / "sales.csv").write_text(text)
+    report = _same(folder, reference, "sales")
+    [w] = [p for p in report.warnings if "total row" in p.message]
+    assert w.lines == (len(df) + 2,)
+
+
+def test_extra_columns_are_reported_as_ignored(folder, reference):
+    df = _raw(folder, "regions")
+    df["planner_note"] = "x"
+    df.to_csv(folder / "regions.csv", index=False)
+    report = _same(folder, reference, "regions")
+    assert any(p.column == "planner_note" and "ignored" in p.message for p in report.warnings)
+
+
+def test_several_problems_are_reported_at_once(folder):
+    df = _raw(folder, "sales")
+    df.loc[0, "month"] = "2024-03-15"
+    df.loc[1, "ordered_units"] = "lots"
+    df.to_csv(folder / "sales.csv", sep=";", index=False)
+    report = validate_data(folder)
+    assert {(p.lines, p.column) for p in report.errors} == {
+        ((2,), "month"),
+        ((3,), "ordered_units"),
+    }
+
+
+def test_reading_never_writes_in_the_folder(folder):
+    df = _raw(folder, "sales")
+    df["month"] = df["month"] + "-01"
+    df.to_csv(folder / "sales.csv", sep=";", index=False)
+    text = (folder / "products.csv").read_text(encoding="utf-8")
+    (folder / "products.csv").write_bytes(text.encode("latin-1"))
+    before = _snapshot(folder)
+    assert validate_data(folder).ok
+    sop.load_company(data_dir=folder)
+    assert _snapshot(folder) == before
+
+
+def test_load_company_reads_the_export_variant(folder, reference):
+    df = _raw(folder, "sales")
+    df["revenue"] = df["revenue"].str.replace(".", ",", regex=False)
+    df["month"] = df["month"].map(lambda m: f"{m[5:]}/{m[:4]}")
+    df.to_csv(folder / "sales.csv", sep=";", index=False)
+    company = sop.load_company(data_dir=folder)
+    pd.testing.assert_frame_equal(
+        company.sales.reset_index(drop=True), reference["sales"], check_like=False
+    )
