@@ -98,7 +98,26 @@ def _work_centre_hours(company) -> pd.DataFrame:
 # -- product mix ----------------------------------------------------------------------
 
 
-def product_mix_inputs(company, plant: str = "P1", month="2026-05", *, kind: str = "bike") -> dict:
+def _made_products(products: pd.DataFrame, kind: str | None, routes: pd.DataFrame) -> list:
+    """The SKUs (index of ``products``) of kind ``kind`` (None: any) that have a routing;
+    a ValueError naming the kinds that do when there is none (a company of its own kinds)."""
+    routed = set(routes["sku"])
+    kinds = products["kind"].astype(str)
+    of_kind = products.index if kind is None else products.index[kinds == kind]
+    skus = [s for s in of_kind if s in routed]
+    if not skus:
+        made = sorted(set(kinds[products.index.isin(list(routed))]))
+        raise ValueError(
+            f"No product of kind {kind!r} has a routing; the products with routings are of "
+            f"kind {', '.join(map(repr, made)) or '(none)'}: pass kind= one of those (the "
+            "products.kind of your data), or kind=None for every product with a routing."
+        )
+    return skus
+
+
+def product_mix_inputs(
+    company, plant: str = "P1", month="2026-05", *, kind: str | None = "bike"
+) -> dict:
     """The product-mix data of one plant and month of a company (e.g. Tallridge Cycles).
 
     Margin is **throughput per unit**: the plan's average net price (weighted over the
@@ -115,8 +134,9 @@ def product_mix_inputs(company, plant: str = "P1", month="2026-05", *, kind: str
         The plant whose work centres are the resources.
     month : str
         The month of the S&OP plan (``'YYYY-MM'``).
-    kind : str
-        Which products (``products.kind``): ``"bike"`` by default.
+    kind : str or None
+        Which products (``products.kind``): ``"bike"`` by default (Tallridge's finished
+        goods); ``None``: every product with a routing (another company's own kinds).
 
     Returns
     -------
@@ -151,7 +171,7 @@ def product_mix_inputs(company, plant: str = "P1", month="2026-05", *, kind: str
             f"{sorted(company.routings['plant'].astype(str).unique())}."
         )
     products = company.products.set_index("sku")
-    skus = [s for s in products.index[products["kind"] == kind] if s in set(routes["sku"])]
+    skus = _made_products(products, kind, routes)
     plan = plan[plan["sku"].isin(skus)]
     units = plan.groupby("sku")["plan_units"].sum()
     revenue = (plan["plan_units"] * plan["plan_price"]).groupby(plan["sku"]).sum()
@@ -194,7 +214,7 @@ def planning_inputs_from_company(
     *,
     start="2026-01",
     horizon: int | None = None,
-    kind: str = "bike",
+    kind: str | None = "bike",
     component_supply: pd.DataFrame | None = None,
     version: str = "sop",
     months: int | None = None,
@@ -216,6 +236,8 @@ def planning_inputs_from_company(
 
     ``horizon`` is the number of months planned from ``start`` (18 by default);
     ``months`` is its old name, still accepted.
+    ``kind`` picks the products planned (``products.kind``): ``"bike"`` by default
+    (Tallridge's finished goods), ``None`` every product with a routing.
 
     Examples
     --------
@@ -242,7 +264,7 @@ def planning_inputs_from_company(
     routes = company.routings.copy()
     routes["plant"] = routes["plant"].astype(str)
     routes["work_centre"] = routes["work_centre"].astype(str)
-    skus = [s for s in products.index[products["kind"] == kind] if s in set(routes["sku"])]
+    skus = _made_products(products, kind, routes)
     demand = _planning_demand(company, version, window, skus, products)
     skus = [s for s in skus if s in set(demand["product"])]
     routes = routes[routes["sku"].isin(skus)].rename(columns={"sku": "product"})

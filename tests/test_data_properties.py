@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from sopcourse.cli import main
 from sopcourse.datasets import SCHEMA, data_dir, load_company, validate_data
 from sopcourse.datasets.parse import FIRST_YEAR, LARGEST, LAST_YEAR, LOADED_DTYPES, parse_column
+from sopcourse.datasets.schema import open_categories
 
 TABLES = list(SCHEMA)
 COLUMNS = [(t, c.name) for t in TABLES for c in SCHEMA[t].columns]
@@ -133,7 +134,7 @@ def plainly_wrong(col, value: str) -> bool:
         return False
     if col.dtype == "bool":
         return v not in ("0", "1")
-    if col.dtype == "category":
+    if col.dtype == "category" and not col.open:  # an open one takes the company's values
         return v not in col.categories
     return False
 
@@ -155,7 +156,11 @@ def assert_documented_dtypes(company, tables=TABLES):
                 hi = LARGEST if col.max is None else col.max
                 assert s.between(lo, hi).all(), where
                 assert not np.signbit(s[s == 0]).any(), where  # -0 is loaded as 0
-            if col.dtype == "category":
+            if col.dtype == "category" and col.open:  # the company's values, each once
+                assert set(s.dropna()) <= set(s.cat.categories), where
+                if col.defined_by == (name, col.name):
+                    assert list(s.cat.categories) == open_categories(col, s.astype(object)), where
+            elif col.dtype == "category":
                 assert list(s.cat.categories) == list(col.categories), where
 
 

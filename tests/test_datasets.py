@@ -698,12 +698,20 @@ BAD_DATA = [
     ("empty file", _write_bytes("regions.csv", b""), "regions.csv", None, None, "is empty"),
     # A semicolon-separated or Latin-1 file is read now (tests/test_real_exports.py).
     (
-        "unknown category",
-        _set("products.csv", 3, "family", "gravel"),
+        "unknown value of a closed category",
+        _set("products.csv", 3, "status", "retired"),
         "products.csv",
         3,
-        "family",
+        "status",
         "not an allowed value",
+    ),
+    (
+        "family not defined in products.csv",
+        _set("promotions.csv", 3, "family", "gravel"),
+        "promotions.csv",
+        3,
+        "family",
+        "add 'gravel' to products.csv family",
     ),
     (
         "fraction written as percent",
@@ -907,12 +915,12 @@ def test_loading_bad_data_raises_with_every_problem(small_folder, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(small_folder, folder)
     _set("sales.csv", 4, "ordered_units", "twelve")(folder)
-    _set("products.csv", 3, "family", "gravel")(folder)
+    _set("products.csv", 3, "status", "gravel")(folder)
     before = _hashes(folder)
     with pytest.raises(ValueError, match="2 problem") as info:
         sop.load_company(data_dir=folder)
     assert "sales.csv, line 4, column ordered_units" in str(info.value)
-    assert "products.csv, line 3, column family" in str(info.value)
+    assert "products.csv, line 3, column status" in str(info.value)
     assert _hashes(folder) == before
 
 
@@ -922,7 +930,7 @@ def test_all_problems_are_reported_at_once(small_folder, tmp_path):
     _set("sales.csv", 4, "ordered_units", "twelve")(folder)
     _set("sales.csv", 6, "region", "MARS")(folder)
     _append_line("bom.csv", "TUB-AL,FRM-RD-AL,1.0000")(folder)
-    _set("products.csv", 3, "family", "gravel")(folder)
+    _set("products.csv", 3, "status", "gravel")(folder)
     _write_bytes("regions.csv", b"region,name\n")(folder)
     _set("forecast_snapshots.csv", 5, "naive", "-1")(folder)
     report = validate_data(folder)

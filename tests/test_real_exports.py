@@ -3,6 +3,7 @@ spreadsheets export them read to the same typed tables as the committed folder."
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -228,3 +229,153 @@ def test_load_company_reads_the_export_variant(folder, reference):
     pd.testing.assert_frame_equal(
         company.sales.reset_index(drop=True), reference["sales"], check_like=False
     )
+
+
+# --------------------------------------------------------------------------- workbooks
+def _cells(name, frame):
+    """The CSV text of a table as a planner's Excel holds it: numbers as numbers, months
+    and dates as date-times (months at day 1), 0/1 flags as booleans."""
+    from sopcourse.datasets.schema import SCHEMA
+
+    def one(dtype, v):
+        if v == "":
+            return None
+        if dtype == "int":
+            return int(v)
+        if dtype in ("float", "money"):
+            return float(v)
+        if dtype == "bool":
+            return v == "1"
+        if dtype == "month":
+            return datetime.datetime(int(v[:4]), int(v[5:7]), 1)
+        if dtype == "date":
+            return datetime.datetime.fromisoformat(v)
+        return v
+
+    types = [SCHEMA[name].column(c).dtype for c in frame.columns]
+    yield list(frame.columns)
+    for row in frame.itertuples(index=False):
+        yield [one(t, v) for t, v in zip(types, row, strict=True)]
+
+
+def _write_sheet(ws, name, frame):
+    for row in _cells(name, frame):
+        ws.append(row)
+
+
+def _workbook(path, sheets):
+    """Write ``{sheet title: (table, frame)}`` as one workbook at ``path``."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, (name, frame) in sheets.items():
+        _write_sheet(wb.create_sheet(title), name, frame)
+    wb.save(path)
+
+
+def test_a_workbook_per_table(folder, reference):
+    _workbook(folder / "sales.xlsx", {"Sheet1": ("sales", _raw(folder, "sales"))})
+    (folder / "sales.csv").unlink()
+    report = _same(folder, reference, "sales", "products")
+    assert "sales" in report.tables
+
+
+def test_one_workbook_with_a_sheet_per_table(folder, reference):
+    names = ("sales", "products", "regions")
+    sheets = {f" {n.title()} ": (n, _raw(folder, n)) for n in names}  # case, spaces ignored
+    _workbook(folder / "company.xlsx", sheets)
+    for n in names:
+        (folder / f"{n}.csv").unlink()
+    report = _same(folder, reference, *names)
+    assert set(names) <= set(report.tables)
+    company = sop.load_company(data_dir=folder)
+    pd.testing.assert_frame_equal(company.products.reset_index(drop=True), reference["products"])
+
+
+def test_text_in_a_number_column_of_a_sheet_names_workbook_sheet_row_and_column(folder):
+    df = _raw(folder, "sales")
+    _workbook(folder / "company.xlsx", {"sales": ("sales", df)})
+    (folder / "sales.csv").unlink()
+    import openpyxl
+
+    wb = openpyxl.load_workbook(folder / "company.xlsx")
+    wb["sales"]["D3"] = "lots"  # ordered_units of the second row of data
+    wb.save(folder / "company.xlsx")
+    report = validate_data(folder)
+    assert [(p.file, p.lines, p.column) for p in report.errors] == [
+        ("company.xlsx [sales]", (3,), "ordered_units")
+    ]
+    assert str(report.errors[0]).startswith("company.xlsx [sales], line 3, column ordered_units")
+
+
+def test_a_table_both_as_csv_and_as_a_sheet_is_an_error_naming_both(folder):
+    _workbook(folder / "company.xlsx", {"regions": ("regions", _raw(folder, "regions"))})
+    report = validate_data(folder)
+    assert not report.ok
+    (problem,) = report.errors
+    assert "regions.csv" in problem.message and "company.xlsx [regions]" in problem.message
+
+
+def test_a_formula_saved_without_its_value_is_reported(folder):
+    import openpyxl
+
+    df = _raw(folder, "regions")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "regions"
+    _write_sheet(ws, "regions", df)
+    ws["D2"] = "=30+0"  # openpyxl saves the formula, never its value
+    wb.save(folder / "company.xlsx")
+    (folder / "regions.csv").unlink()
+    report = validate_data(folder)
+    (problem,) = report.errors
+    assert (problem.file, problem.lines, problem.column) == (
+        "company.xlsx [regions]",
+        (2,),
+        "payment_terms_days",
+    )
+    assert "saved without computed values" in problem.message
+
+
+def test_reading_a_workbook_never_writes_in_the_folder(folder):
+    names = ("sales", "products", "regions")
+    _workbook(folder / "company.xlsx", {n: (n, _raw(folder, n)) for n in names})
+    for n in names:
+        (folder / f"{n}.csv").unlink()
+    before = _snapshot(folder)
+    assert validate_data(folder).ok
+    sop.load_company(data_dir=folder)
+    assert _snapshot(folder) == before
+
+
+def test_a_formula_with_its_computed_value_is_read_as_the_value(folder, reference):
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "regions"
+    _write_sheet(ws, "regions", _raw(folder, "regions"))
+    days = ws["D2"].value
+    ws["D2"] = f"={days}+0"
+    ws["E3"] = '=""'  # a formula whose result is empty text, as Excel saves it below
+    wb.save(folder / "draft.xlsx")
+    # Excel saves each formula's result next to it: write the results in as Excel would.
+    with zipfile.ZipFile(folder / "draft.xlsx") as src:
+        files = {n: src.read(n) for n in src.namelist()}
+    xml = files["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace(f"<f>{days}+0</f><v />", f"<f>{days}+0</f><v>{days}</v>")
+    xml = xml.replace('<c r="E3"><f>""</f><v />', '<c r="E3" t="str"><f>""</f><v></v>')
+    files["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(folder / "company.xlsx", "w") as dst:
+        for n, data in files.items():
+            dst.writestr(n, data)
+    (folder / "draft.xlsx").unlink()
+    (folder / "regions.csv").unlink()
+    report = validate_data(folder)
+    assert [(p.file, p.lines, p.column) for p in report.errors] == [
+        ("company.xlsx [regions]", (3,), "regional_discount")  # the empty text: missing
+    ]
+    assert "saved without computed values" not in report.text()

@@ -39,7 +39,7 @@ from .demand_tables import (
 from .draws import Draws
 from .finance_tables import finance_tables
 from .master_tables import master_tables
-from .schema import SCHEMA, coerce_table
+from .schema import SCHEMA, align_vocabularies, coerce_table
 from .supply_tables import supply_tables
 
 __all__ = ["generate", "STANDARD_SEED", "SEED_HINT"]
@@ -91,4 +91,4 @@ def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
             g, raw["sales"], raw["products"], raw["sales_plan"], raw["inventory"], raw["items"]
         )
     )
-    return {name: coerce_table(name, raw[name]) for name in SCHEMA}
+    return align_vocabularies({name: coerce_table(name, raw[name]) for name in SCHEMA})

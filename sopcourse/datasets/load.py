@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._checks import check_whole_number
 from .generate import SEED_HINT, generate
-from .schema import SCHEMA, coerce_table
+from .schema import SCHEMA, align_vocabularies, coerce_table
 
 __all__ = [
     "Company",
@@ -173,14 +173,24 @@ def read_table(name: str, folder) -> pd.DataFrame:
     ValueError
         Listing every value that does not fit its column (line and column).
 
+    An open category column (``promotions.family`` ...) gets the categories of the table
+    that defines it (``products.family``) when that file is in ``folder``.
+
     Examples
     --------
     >>> read_table("plants", package_data_dir())["plant"].tolist()
     ['P1', 'P2']
+    >>> read_table("promotions", package_data_dir())["family"].cat.categories.tolist()[-1]
+    'accessories'
     """
     from .validate import read_one_table
 
-    return read_one_table(name, folder)
+    tables = {name: read_one_table(name, folder)}
+    for col in SCHEMA[name].columns:
+        ref = col.defined_by[0] if col.open else name
+        if ref not in tables and (Path(folder) / SCHEMA[ref].file).is_file():
+            tables[ref] = read_one_table(ref, folder)
+    return align_vocabularies(tables)[name]
 
 
 def _seed_from_env() -> int:
@@ -260,7 +270,9 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
     seed = check_whole_number(seed, "seed", low=0, hint=SEED_HINT)
     if seed == 0:
         folder = package_data_dir()
-        tables = {n: read_table(n, folder) for n in SCHEMA}
+        from .validate import read_one_table
+
+        tables = align_vocabularies({n: read_one_table(n, folder) for n in SCHEMA})
         return Company(**tables, seed=0, source=str(folder))
     return Company(**generate(seed), seed=seed, source="generated in memory")
 

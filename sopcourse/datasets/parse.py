@@ -20,6 +20,9 @@ A cell is its text with the spaces around it removed; an empty cell is a missing
 - ``month``: ``YYYY-MM`` exactly (four-digit year, two-digit month 01..12); ``date``:
   ``YYYY-MM-DD`` exactly, a day that exists; years :data:`FIRST_YEAR` .. :data:`LAST_YEAR`.
 - ``bool``: ``0`` or ``1``; ``category``: one of the column's categories, same case;
+  an *open* category column (a company vocabulary such as ``products.family``, see
+  :mod:`sopcourse.datasets.schema`) any text, as ``str`` (whether the other tables use the
+  values of the defining table is checked by :func:`~sopcourse.datasets.validate_data`);
   ``str``: any text.
 """
 
@@ -138,6 +141,8 @@ def parse_column(
         bad = present & ~cells.each(lambda v: v in ("0", "1"), bool)
         more = [(bad, f"{_first(text, bad)} is not 0 or 1 (1 = yes, 0 = no).")] if bad.any() else []
         typed = text.eq("1")
+    elif col.dtype == "category" and col.open:
+        typed, more = clean, []
     elif col.dtype == "category":
         bad = present & ~cells.each(lambda v: v in col.categories, bool)
         more = []

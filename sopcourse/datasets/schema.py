@@ -8,8 +8,8 @@ rewritten by :func:`sopcourse.datasets.commands.update_readme`).
 
 Column types (``dtype``):
 
-- ``str``: text identifier or name; ``category``: one of a fixed set of ``categories``
-  (loaded as pandas ``category``);
+- ``str``: text identifier or name; ``category``: one of a set of values (loaded as
+  pandas ``category``), closed or open (below);
 - ``int``: whole number; ``float``: decimal number (written with 4 decimals);
   ``money``: EUR amount (written with 2 decimals, exact to the cent);
 - ``month``: ``YYYY-MM`` (loaded as ``pandas.Period[M]``); ``date``: ``YYYY-MM-DD``
@@ -19,6 +19,28 @@ The pandas dtype each type is loaded as (:data:`LOADED_DTYPES`) and the typing o
 column and a table (:func:`coerce_column`, :func:`coerce_table`: for files and generated
 tables alike) are defined here; what a cell of each type may hold as text is defined
 once, in :mod:`sopcourse.datasets.parse`, for validation and loading alike.
+
+Closed and open categories. The model is general, Tallridge is one instance of it: a
+company's own vocabularies are *open* columns (``defined_by`` names the table and column
+that define the list): the product families and kinds (``products.family``,
+``products.kind``), the sales channels and customer classes (``customers.channel``,
+``customers.customer_class``) and the work centres (``work_centres.work_centre``). The
+defining column takes any non-empty text; the other columns of the vocabulary
+(``promotions.family``, ``pipeline.family``, ``npi.cannibalised_family``,
+``targets.family``, ``routings.work_centre``) must use a value of the defining table
+(:func:`sopcourse.datasets.validate_data` reports every other one), or anything when that
+table is not in the folder. Loaded, an open column is ``category`` with the categories of
+the defining column (:func:`open_categories`): the values of the schema's list (Tallridge's
+vocabulary, ``categories``) in its order, then the company's own in the order of first
+appearance; so Tallridge loads as before, a valve maker gets ``valves``, ``actuators``.
+
+The other category columns are *closed*: the methods branch on their values, so only the
+listed ones are allowed: product ``status`` (``new`` and ``end_of_life`` drive the
+lifecycle forecasts), ``items.item_type`` and ``make_or_buy`` (MRP plans made and bought
+items differently), ``sales_plan.version`` (``budget`` vs ``sop`` plans), pipeline
+``stage`` and ``status`` (probabilities per stage; open vs closed deals), ``npi.status``,
+``orders.status`` (fill rates count ``shipped``/``partial``/``cut``/``open``) and
+``promotions.kind`` (a ``promotion`` cuts the price, an ``event`` or ``launch`` does not).
 """
 
 from __future__ import annotations
@@ -42,6 +64,8 @@ __all__ = [
     "DECIMALS",
     "coerce_column",
     "coerce_table",
+    "open_categories",
+    "align_vocabularies",
     "data_dictionary_markdown",
     "join_diagram_mermaid",
 ]
@@ -72,10 +96,19 @@ class Column:
     min: float | None = None
     max: float | None = None
     categories: tuple[str, ...] | None = None
+    #: for an open category column: (table, column) whose values are the company's list
+    defined_by: tuple[str, str] | None = None
 
     def __post_init__(self):
         if self.dtype not in DTYPES:
             raise ValueError(f"unknown dtype {self.dtype!r} for column {self.name!r}")
+        if self.defined_by is not None and self.dtype != "category":
+            raise ValueError(f"only a category column can be open, not {self.name!r}")
+
+    @property
+    def open(self) -> bool:
+        """True for a company vocabulary (any values, defined by ``defined_by``)."""
+        return self.defined_by is not None
 
 
 @dataclass(frozen=True)
@@ -107,9 +140,13 @@ class Table:
 def _c(name, dtype, unit, description, **kw) -> Column:
     if "categories" in kw and kw["categories"] is not None:
         kw["categories"] = tuple(kw["categories"])
+    if kw.get("defined_by") is not None:
+        kw["defined_by"] = tuple(kw["defined_by"])
     return Column(name, dtype, unit, description, **kw)
 
 
+_FAMILY = ("products", "family")
+_WC = ("work_centres", "work_centre")
 _MONEY0 = {"min": 0}
 _QTY = {"min": 0}
 _FRACTION = {"min": 0, "max": 1}
@@ -129,8 +166,15 @@ _table(
     [
         _c("sku", "str", "-", "Stock-keeping unit code, e.g. RD-300"),
         _c("name", "str", "-", "Product name"),
-        _c("family", "category", "-", "Planning family", categories=FAMILIES),
-        _c("kind", "category", "-", "bike, part or accessory", categories=KINDS),
+        _c("family", "category", "-", "Planning family", categories=FAMILIES, defined_by=_FAMILY),
+        _c(
+            "kind",
+            "category",
+            "-",
+            "Kind of product",
+            categories=KINDS,
+            defined_by=("products", "kind"),
+        ),
         _c("list_price", "money", "EUR/unit", "List price of the 2025 price list", min=0.01),
         _c(
             "material_cost",
@@ -203,10 +247,18 @@ _table(
             "channel",
             "category",
             "-",
-            "dealer, online or key_account",
+            "Sales channel",
             categories=["dealer", "online", "key_account"],
+            defined_by=("customers", "channel"),
         ),
-        _c("customer_class", "category", "-", "A (largest) to C", categories=["A", "B", "C"]),
+        _c(
+            "customer_class",
+            "category",
+            "-",
+            "Customer class (A: the largest)",
+            categories=["A", "B", "C"],
+            defined_by=("customers", "customer_class"),
+        ),
     ],
     ["customer"],
     [("region", "regions", "region")],
@@ -258,7 +310,7 @@ _table(
             "promotion (price cut), event or launch",
             categories=["promotion", "event", "launch"],
         ),
-        _c("family", "category", "-", "Family concerned", categories=FAMILIES),
+        _c("family", "category", "-", "Family concerned", categories=FAMILIES, defined_by=_FAMILY),
         _c("sku", "str", "-", "SKU concerned (empty: every SKU of the family)", nullable=True),
         _c("region", "str", "-", "Market"),
         _c("start_month", "month", "month", "First month"),
@@ -345,7 +397,7 @@ _table(
     [
         _c("opportunity_id", "str", "-", "Opportunity code"),
         _c("customer", "str", "-", "Account"),
-        _c("family", "category", "-", "Family", categories=FAMILIES),
+        _c("family", "category", "-", "Family", categories=FAMILIES, defined_by=_FAMILY),
         _c("sku", "str", "-", "Product"),
         _c("units", "int", "units", "Quantity of the deal", min=1),
         _c("value", "money", "EUR", "Deal value", **_MONEY0),
@@ -401,6 +453,7 @@ _table(
             "-",
             "Family losing sales to it (empty: none)",
             categories=FAMILIES,
+            defined_by=_FAMILY,
             nullable=True,
         ),
         _c(
@@ -421,7 +474,7 @@ _table(
     "Corporate goals: annual revenue and gross-margin targets.",
     [
         _c("year", "int", "year", "Calendar year", min=2000, max=2100),
-        _c("family", "category", "-", "Family", categories=FAMILIES),
+        _c("family", "category", "-", "Family", categories=FAMILIES, defined_by=_FAMILY),
         _c("region", "str", "-", "Market"),
         _c("revenue_target", "money", "EUR", "Revenue goal for the year", **_MONEY0),
         _c(
@@ -470,7 +523,7 @@ _table(
     "Work centres with the inputs of available capacity and their costs.",
     [
         _c("plant", "str", "-", "Plant"),
-        _c("work_centre", "category", "-", "Work centre", categories=WORK_CENTRES),
+        _c("work_centre", "category", "-", "Work centre", categories=WORK_CENTRES, defined_by=_WC),
         _c("units", "int", "stations", "Parallel machines or stations", min=1),
         _c("shifts", "int", "shifts/day", "Shifts per day", min=1, max=3),
         _c("hours_per_shift", "float", "h", "Hours per shift", min=0.01, max=24),
@@ -504,7 +557,7 @@ _table(
     [
         _c("sku", "str", "-", "Product made"),
         _c("plant", "str", "-", "Plant"),
-        _c("work_centre", "category", "-", "Work centre", categories=WORK_CENTRES),
+        _c("work_centre", "category", "-", "Work centre", categories=WORK_CENTRES, defined_by=_WC),
         _c("hours_per_unit", "float", "h/unit", "Standard hours per unit", min=0),
         _c(
             "offset_months",
@@ -674,10 +727,61 @@ LOADED_DTYPES = {
 DECIMALS = {"float": 4, "money": 2}
 
 
-def coerce_column(col: Column, s: pd.Series) -> pd.Series:
+def open_categories(col: Column, values) -> list[str]:
+    """The categories of an open column holding ``values``: those of the schema's list
+    (Tallridge's vocabulary) in its order, then the others in the order of first appearance.
+
+    Examples
+    --------
+    >>> open_categories(SCHEMA["products"].column("family"), ["valves", "actuators", "valves"])
+    ['valves', 'actuators']
+    >>> open_categories(SCHEMA["customers"].column("channel"), ["online", "dealer"])
+    ['dealer', 'online']
+    """
+    seen = list(dict.fromkeys(v for v in values if isinstance(v, str) and v != ""))
+    listed = [c for c in (col.categories or ()) if c in set(seen)]
+    return listed + [v for v in seen if v not in set(listed)]
+
+
+def align_vocabularies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Give every open column the categories of its defining column (when that table is
+    among ``tables``; values not in it, if any, kept after them). Returns ``tables``,
+    changed in place.
+
+    Examples
+    --------
+    >>> families = pd.Categorical(["valves", "actuators"], categories=["valves", "actuators"])
+    >>> tables = {"products": pd.DataFrame({"family": families}),
+    ...           "promotions": pd.DataFrame({"family": pd.Categorical(["actuators"])})}
+    >>> list(align_vocabularies(tables)["promotions"]["family"].cat.categories)
+    ['valves', 'actuators']
+    """
+    for name, df in tables.items():
+        if df is None:
+            continue
+        for col in SCHEMA[name].columns:
+            if not col.open or col.defined_by == (name, col.name) or col.name not in df:
+                continue
+            ref_table, ref_col = col.defined_by
+            ref = tables.get(ref_table)
+            if ref is None or ref_col not in ref:
+                continue
+            cats = list(ref[ref_col].cat.categories)
+            own = df[col.name].astype(object)
+            extra = [v for v in open_categories(col, own) if v not in set(cats)]
+            df[col.name] = pd.Series(
+                pd.Categorical(own.where(own.notna()), categories=cats + extra),
+                index=df.index,
+                name=col.name,
+            )
+    return tables
+
+
+def coerce_column(col: Column, s: pd.Series, categories=None) -> pd.Series:
     """Type one column as the schema says; ``s`` holds values that fit the type
     (missing ones as NaN/None), as :func:`~sopcourse.datasets.parse.parse_column` leaves
-    them or a generator makes them. Returns a Series on the same index.
+    them or a generator makes them. Returns a Series on the same index. An open
+    category column gets ``categories`` if given, else :func:`open_categories` of ``s``.
 
     Examples
     --------
@@ -687,7 +791,9 @@ def coerce_column(col: Column, s: pd.Series) -> pd.Series:
     if col.dtype == "str":
         out = s.astype("str").where(s.notna()) if col.nullable else s.astype("str")
     elif col.dtype == "category":
-        out = pd.Categorical(s.where(s.notna()), categories=list(col.categories))
+        if categories is None:
+            categories = open_categories(col, s) if col.open else list(col.categories)
+        out = pd.Categorical(s.where(s.notna()), categories=list(categories))
     elif col.dtype == "int":
         out = pd.to_numeric(s).astype("int64")
     elif col.dtype in DECIMALS:
@@ -729,7 +835,8 @@ def data_dictionary_markdown() -> str:
     True
     """
     out = [
-        "Types: `str` text code or name; `category` one of the listed values; `int` whole "
+        "Types: `str` text code or name; `category` one of the listed values, or of your "
+        "company's own values where the column says so; `int` whole "
         "number; `float` decimal (4 decimals in the file); `money` EUR amount (2 decimals); "
         "`month` YYYY-MM (`Period[M]` once loaded); `date` YYYY-MM-DD (`Timestamp`); "
         "`bool` 0 or 1. The key identifies a row; joins name the table a column refers "
@@ -745,7 +852,9 @@ def data_dictionary_markdown() -> str:
         out.append("\n\n| column | type | unit | meaning |\n|---|---|---|---|\n")
         for c in t.columns:
             extra = []
-            if c.categories:
+            if c.open:
+                extra.append(_open_wording(t.name, c))
+            elif c.categories:
                 extra.append("one of " + ", ".join(f"`{v}`" for v in c.categories))
             if c.nullable:
                 extra.append("may be empty")
@@ -753,6 +862,21 @@ def data_dictionary_markdown() -> str:
             out.append(f"| {c.name} | {c.dtype} | {c.unit} | {desc} |\n")
         out.append("\n")
     return "".join(out)
+
+
+def _open_wording(table: str, c: Column) -> str:
+    """What an open column allows, for the data dictionary and the template."""
+    ref_table, ref_col = c.defined_by
+    example = ", ".join(f"`{v}`" for v in c.categories or ())
+    if (table, c.name) == c.defined_by:
+        return (
+            f"your company's own values, any text; this column defines the list; "
+            f"Tallridge: {example}"
+        )
+    return (
+        f"one of your company's values, as listed in `{ref_table}.csv` column `{ref_col}`; "
+        f"Tallridge: {example}"
+    )
 
 
 def join_diagram_mermaid() -> str:

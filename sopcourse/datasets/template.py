@@ -25,7 +25,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .schema import REQUIRED_TABLES, SCHEMA, Column, Table
+from .schema import REQUIRED_TABLES, SCHEMA, Column, Table, _open_wording
 
 __all__ = ["TemplateError", "write_template", "template_readme", "CYCLE_READS", "ANALYTICS_TABLES"]
 
@@ -160,9 +160,11 @@ def _example_row(table: Table, folder: Path | None) -> list[str] | None:
     return text.getvalue().splitlines()
 
 
-def _column_row(c: Column) -> str:
+def _column_row(c: Column, table: str) -> str:
     fmt = _FORMAT[c.dtype]
-    if c.categories:
+    if c.open:
+        fmt = _open_wording(table, c)
+    elif c.categories:
         fmt = "one of " + ", ".join(f"`{v}`" for v in c.categories)
     bounds = []
     if c.min is not None:
@@ -207,7 +209,7 @@ def _table_section(table: Table, examples: Path | None) -> list[str]:
     out += [f"- Needed: {need}", "", "What reads it (what it unlocks):", ""]
     out += _reads(table.name)
     out += ["", "| column | type: format | unit | required | meaning |", "|---|---|---|---|---|"]
-    out += [_column_row(c) for c in table.columns]
+    out += [_column_row(c, table.name) for c in table.columns]
     rows = _example_row(table, examples)
     if rows:
         out += ["", "Example row (Tallridge Cycles, `datasets/" + table.file + "`):", ""]

@@ -1,27 +1,28 @@
 """Check a data folder against the schema and report every problem at once.
 
-:func:`validate_data` reads the CSV files of a folder (it never writes or changes
-anything), checks each against :data:`~sopcourse.datasets.schema.SCHEMA` (encoding,
-header, columns, types, ranges, keys, joins between tables, the bill of materials and
-the arithmetic that ties the tables together) and returns a :class:`ValidationReport`
-whose problems each name the file, the line(s) and the column, say what is wrong and
-how to fix it. ``sopcourse data validate DIR`` prints the report and exits with 1 when
-anything is wrong.
+:func:`validate_data` reads the CSV files of a folder and its Excel workbooks
+(:mod:`.workbook`; it never writes or changes anything), checks each against
+:data:`~sopcourse.datasets.schema.SCHEMA` (encoding, header, columns, types, ranges,
+keys, joins between tables, the bill of materials and the arithmetic that ties the
+tables together) and returns a :class:`ValidationReport` whose problems each name the
+file, the line(s) and the column, say what is wrong and how to fix it. ``sopcourse data
+validate DIR`` prints the report and exits with 1 when anything is wrong.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import exports
+from . import exports, workbook
 from .parse import parse_column
-from .schema import REQUIRED_TABLES, SCHEMA, Table
+from .schema import REQUIRED_TABLES, SCHEMA, Table, align_vocabularies
 
 __all__ = ["Problem", "ValidationReport", "validate_data", "read_folder", "read_one_table"]
 
@@ -95,6 +96,11 @@ class _Checker:
         self.raw: dict[str, pd.DataFrame] = {}  # text values, one column per schema column present
         self.good: dict[str, dict[str, bool]] = {}  # table -> column -> parsed without problems
         self.typed: dict[str, dict[str, pd.Series]] = {}
+        # tables read from a workbook: table -> (workbook, sheet title or None for the
+        # first sheet), and the name problems give it ("company.xlsx [sales]")
+        self.sources: dict[str, tuple[Path, str | None]] = {}
+        self.labels: dict[str, str] = {}
+        self.given: set[str] = set()  # tables the folder gives, as CSV or workbook sheet
 
     def add(self, file, lines, column, message, severity="error"):
         self.problems.append(Problem(file, tuple(lines), column, message, severity))
@@ -102,13 +108,18 @@ class _Checker:
     # --------------------------------------------------------------- reading one file
     def read(self, table: Table) -> None:
         f = table.file
-        text = self._text(table)
-        if text is None:
-            return
-        nul = "\x00" in text  # the csv module cannot read it: shield it, parse_column reports it
-        if nul:
-            text = text.replace("\x00", _NUL)
-        records = self._records(f, text)
+        self.uncomputed: set[str] = set()  # columns with formulas saved without values
+        if table.name in self.sources:  # a workbook sheet: its rows as text, as a CSV's
+            nul, records = False, self._sheet_records(table)
+        else:
+            text = self._text(table)
+            if text is None:
+                return
+            # the csv module cannot read a NUL: shield it, parse_column reports it
+            nul = "\x00" in text
+            if nul:
+                text = text.replace("\x00", _NUL)
+            records = self._records(f, text)
         if records is None:
             return
         rows, starts = records
@@ -168,6 +179,7 @@ class _Checker:
             frame = frame.drop(index=[lines[i] for i in bad_width])
         self._strip_spaces(f, frame, keep)
         frame = self._normalise(table, frame, keep)
+        self.refused |= self.uncomputed & set(keep)  # reported already: no follow-up errors
         self.raw[table.name] = frame
         self.good[table.name] = {}
         self.typed[table.name] = {}
@@ -232,6 +244,42 @@ class _Checker:
             return None
         starts = [1] + [e + 1 for e in ends[:-1]]  # the line each record starts on
         return rows, starts
+
+    def _sheet_records(self, table: Table) -> tuple[list[list[str]], list[int]] | None:
+        """The rows of the table's workbook sheet as text (:mod:`.workbook`) and the sheet
+        row of each, or None (and a problem) when it cannot be read or is empty."""
+        f = table.file
+        self.sep = ","
+        path, title = self.sources[table.name]
+        try:
+            sheet = workbook.read_sheet(path, title)
+        except workbook.WorkbookError as exc:
+            self.add(f, [], None, str(exc))
+            return None
+        if not sheet.rows:
+            self.add(
+                f,
+                [],
+                None,
+                "is empty. It needs a header row with the columns "
+                f"{', '.join(table.column_names)} and one row per {table.grain.removeprefix('one row per ')}.",
+            )
+            return None
+        header = [h.strip() for h in sheet.rows[0]]
+        by_column: dict[str, list[int]] = {}
+        for row, i in sheet.uncomputed:
+            name = header[i] if i < len(header) and header[i] else workbook.column_letter(i)
+            by_column.setdefault(name, []).append(row)
+        for name, rows in by_column.items():
+            self.add(
+                f,
+                rows,
+                name,
+                "a formula saved without computed values; open and save it in Excel (or "
+                "paste the values) so the workbook holds the numbers.",
+            )
+        self.uncomputed = set(by_column)
+        return sheet.rows, sheet.numbers
 
     def _strip_spaces(self, f: str, frame: pd.DataFrame, keep: list[str]) -> None:
         """Remove the spaces around the values of ``frame`` (in place); warn where a
@@ -340,8 +388,8 @@ class _Checker:
                 continue
             ref = SCHEMA[ref_name]
             if ref_name not in self.raw:
-                if (self.folder / ref.file).exists():
-                    continue  # the referenced file itself has a problem, reported already
+                if ref_name in self.given:
+                    continue  # the referenced table itself has a problem, reported already
                 self.add(
                     table.file,
                     [],
@@ -376,6 +424,41 @@ class _Checker:
                     f"{example!r}{' and others' if n_unknown > 1 else ''} not found in "
                     f"{ref.file} (column {ref_cols}){hint}; add it there or correct the code.",
                 )
+
+    def check_vocabularies(self, table: Table) -> None:
+        """The open category columns (a company's own families, work centres ...) use the
+        values of the table that defines them (reported as a join is); anything goes when
+        that table is not in the folder, or a foreign key already checks the column."""
+        for col in table.columns:
+            if not col.open or col.defined_by == (table.name, col.name):
+                continue
+            ref_name, ref_col = col.defined_by
+            joined = any(
+                r == ref_name and col.name in c.split(",") for c, r, _ in table.foreign_keys
+            )
+            if joined or ref_name not in self.raw or not self.cols_ok(table.name, col.name):
+                continue
+            if not self.cols_ok(ref_name, ref_col):
+                continue  # the defining column has a problem, reported already
+            values = self.raw[table.name][col.name]
+            known = self.raw[ref_name][ref_col]
+            bad = values.ne("") & ~values.isin(known)
+            if not bad.any():
+                continue
+            example = values[bad].iloc[0]
+            n_unknown = values[bad].nunique()
+            codes = {str(v).lower(): v for v in known}
+            near = codes.get(example.lower())
+            hint = f" (did you mean {near!r}? the case matters)" if near is not None else ""
+            ref_file = SCHEMA[ref_name].file
+            self.add(
+                table.file,
+                _lines_at(values.index, bad.to_numpy()),
+                col.name,
+                f"{example!r}{' and others' if n_unknown > 1 else ''} is not a {ref_col} of "
+                f"{ref_file} (column {ref_col} defines the list){hint}; add {example!r} to "
+                f"{ref_file} {ref_col}, or correct the spelling.",
+            )
 
 
 def _lines_at(index, mask) -> tuple[int, ...]:
@@ -573,7 +656,8 @@ def validate_data(folder) -> ValidationReport:
     Parameters
     ----------
     folder : path
-        A folder of CSV files named as in ``datasets/README.md`` (``sales.csv`` ...).
+        A folder of CSV files named as in ``datasets/README.md`` (``sales.csv`` ...), or
+        of workbooks: ``sales.xlsx``, or one workbook with sheets named after the tables.
 
     Returns
     -------
@@ -618,13 +702,15 @@ def read_folder(folder) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
         )
         return report, {}
     ck = _Checker(folder)
+    given, readable = _find_tables(ck)
     for name in REQUIRED_TABLES:
-        if not (folder / SCHEMA[name].file).is_file():
+        if name not in given:
             ck.add(
                 SCHEMA[name].file,
                 [],
                 None,
-                f"is missing: every data folder needs {', '.join(t + '.csv' for t in REQUIRED_TABLES)}.",
+                f"is missing: every data folder needs {', '.join(t + '.csv' for t in REQUIRED_TABLES)} "
+                "(or workbook sheets of those names).",
             )
     known = {t.file for t in SCHEMA.values()}
     for path in sorted(folder.glob("*.csv")):
@@ -637,18 +723,86 @@ def read_folder(folder) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
                 "warning",
             )
     for table in SCHEMA.values():
-        if (folder / table.file).is_file():
+        if table.name in readable:
             report.tables.append(table.name)
             ck.read(table)
     for table in SCHEMA.values():
         if table.name in ck.raw:
             ck.check_key(table)
             ck.check_foreign_keys(table)
+            ck.check_vocabularies(table)
     _rules(ck)
-    report.problems = ck.problems
+    report.problems = _relabel(ck.problems, ck.labels)
     if not report.ok:
         return report, {}
-    return report, {name: ck.table(name) for name in report.tables}
+    return report, align_vocabularies({name: ck.table(name) for name in report.tables})
+
+
+def _find_tables(ck: _Checker) -> tuple[set[str], set[str]]:
+    """The tables the folder gives (as CSV files, per-table workbooks ``sales.xlsx`` or
+    sheets of a workbook named after the tables) and those given once, which are read.
+    Records the workbook ones in ``ck.sources``; reports a table given twice, a workbook
+    that cannot be read and sheets that are not tables."""
+    folder = ck.folder
+    found: dict[str, list[tuple[str, Path | None, str | None]]] = {}
+    for table in SCHEMA.values():
+        if (folder / table.file).is_file():
+            found.setdefault(table.name, []).append((table.file, None, None))
+    for path in sorted(p for p in folder.iterdir() if workbook.is_workbook(p) and p.is_file()):
+        try:
+            titles = workbook.sheet_titles(path)
+        except workbook.WorkbookError as exc:
+            ck.add(path.name, [], None, str(exc))
+            continue
+        named = [t for t in titles if workbook.table_of_sheet(t) in SCHEMA]
+        stem = workbook.table_of_sheet(path.stem)
+        if not named and stem in SCHEMA:  # sales.xlsx: the first sheet is the table
+            found.setdefault(stem, []).append((path.name, path, None))
+            continue
+        for title in titles:
+            label = f"{path.name} [{title}]"
+            if title in named:
+                found.setdefault(workbook.table_of_sheet(title), []).append((label, path, title))
+            else:
+                ck.add(
+                    label,
+                    [],
+                    None,
+                    "is not a table of the schema (a sheet is read when it is named after a "
+                    "table, see datasets/README.md); ignored.",
+                    "warning",
+                )
+    for name, given in found.items():
+        if len(given) > 1:
+            ck.add(
+                given[0][0],
+                [],
+                None,
+                f"the table {name} is given more than once: in {' and '.join(g[0] for g in given)}; "
+                "keep one (delete or rename the others).",
+            )
+        elif given[0][1] is not None:
+            ck.sources[name] = given[0][1], given[0][2]
+            ck.labels[name] = given[0][0]
+    ck.given = set(found)
+    return ck.given, {name for name, given in found.items() if len(given) == 1}
+
+
+def _relabel(problems: list[Problem], labels: dict[str, str]) -> list[Problem]:
+    """Problems of tables read from a workbook name the workbook and sheet
+    (``company.xlsx [sales]``) instead of ``sales.csv``, in the file and the message."""
+    if not labels:
+        return problems
+    files = {SCHEMA[name].file: label for name, label in labels.items()}
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, files)) + r")(?!\w)")
+    return [
+        replace(
+            p,
+            file=files.get(p.file, p.file),
+            message=pattern.sub(lambda m: files[m[1]], p.message),
+        )
+        for p in problems
+    ]
 
 
 def read_one_table(name: str, folder) -> pd.DataFrame:
