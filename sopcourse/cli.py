@@ -185,6 +185,9 @@ def cycle_command(args) -> int:
         f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): {len(result.decisions)} "
         f"decision(s); steps took {result.timings.sum():.1f} s"
     )
+    if getattr(result, "coverage", None) is not None:
+        print("What this cycle ran on:")
+        print("\n".join(result.coverage.summary_lines()))
     return 0
 
 

@@ -110,6 +110,9 @@ class CycleResult:
         What was simplified or skipped, and why.
     timings : Series
         Seconds per step.
+    coverage : CycleCoverage
+        What the cycle ran on (:mod:`sopcourse.cycle_coverage`): per step, ran fully,
+        simplified or skipped, the tables read and the one table to add.
     """
 
     month: pd.Period
@@ -131,6 +134,7 @@ class CycleResult:
     notes: list = field(default_factory=list)
     timings: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     history: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    coverage: object | None = None
 
     def __repr__(self) -> str:
         return (
@@ -230,8 +234,10 @@ def _net_prices(company, history: pd.DataFrame) -> tuple[pd.Series, pd.Series, p
 
 def _gather(company_or_dir, seed, month, horizon):
     """Step 1: the company (loaded and validated), the planning month, the plan's months."""
+    from .cycle_coverage import REQUIRED
+
     company = _load(company_or_dir, seed)
-    missing = _missing(company, ("products", "regions", "sales"))
+    missing = _missing(company, REQUIRED)
     if missing:
         raise ValueError(
             f"the data has no table(s) {missing}; the cycle needs at least "
@@ -449,13 +455,16 @@ def _supply_review(company, month, periods, consensus, notes):
             "plan_price": plan_rows["price"].to_numpy(),
         }
     )
-    planned = dataclasses.replace(company, sales_plan=cycle_plan)
-    products = company.products
-    bikes = set(products.loc[products["kind"].astype(str) == "bike", "sku"])
-    skus = sorted(set(cycle_plan["sku"]) & bikes & set(company.routings["sku"]))
+    items = company.items  # finished goods are planned (Tallridge: the bikes)
+    finished = set(items.loc[items["item_type"].astype(str) == "finished_good", "item"])
+    skus = sorted(set(cycle_plan["sku"]) & finished & set(company.routings["sku"]))
     if not skus:
-        notes.append("Supply review skipped: no planned product has a routing.")
+        notes.append(
+            "Supply review skipped: no planned product is a finished good (items.csv "
+            "item_type) with a routing (routings.csv)."
+        )
         return None, None, None
+    planned = dataclasses.replace(company, sales_plan=cycle_plan[cycle_plan["sku"].isin(skus)])
     snapshot = company.sales["month"].max() + 1
     current = month == snapshot
     supply = _component_supply(company, skus, consensus, periods) if current else None
@@ -463,6 +472,7 @@ def _supply_review(company, month, periods, consensus, notes):
         planned,
         start=str(month),
         months=len(periods),
+        kind=None,  # the finished goods above, whatever the company calls its kinds
         component_supply=supply if supply is not None and not supply.empty else None,
     )
     if not current:
@@ -477,8 +487,8 @@ def _supply_review(company, month, periods, consensus, notes):
     makers = set(inputs.production_cost["plant"])
     inputs.lanes = inputs.lanes[inputs.lanes["plant"].isin(makers)].reset_index(drop=True)
     notes.append(
-        "Supply review: bicycles only (parts and accessories are bought for resale and "
-        "assumed available); regular-time capacity; purchased components limited to stock + "
+        "Supply review: finished goods only (parts and accessories are bought for resale "
+        "and assumed available); regular-time capacity; purchased components limited to stock + "
         "open orders inside their lead time; transit time ignored (monthly buckets)."
     )
     return inputs, balancing_plan(inputs), supply
@@ -799,6 +809,8 @@ def run_cycle(
     >>> "<img src=\\"data:image/png;base64," in result.to_html()
     True
     """
+    from .cycle_coverage import cycle_coverage
+
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise ValueError(f"horizon must be a whole number of months, 1 or more; got {horizon!r}.")
     if families is not None:
@@ -843,6 +855,7 @@ def run_cycle(
     # 5 executive review
     review, year, decisions = _executive_review(company, m, plan, inputs, gap, targets, notes)
     done(5)
+    coverage = cycle_coverage(company, consensus, weights, plan, gap, review)
     return CycleResult(
         month=m,
         periods=periods,
@@ -863,6 +876,7 @@ def run_cycle(
         notes=notes,
         timings=pd.Series(timings, name="seconds"),
         history=history,
+        coverage=coverage,
     )
 
 

@@ -7,9 +7,10 @@ there; this module computes the tables the page shows (pandas) and draws the cha
 (matplotlib, course style and :data:`sopcourse.plotting.COLORS`), embedded as PNG, so the
 page has no external links or scripts and opens offline in any browser.
 
-The sections, in order: ``decisions`` (the page of decisions), ``data-gathering``,
-``demand-review``, ``supply-review``, ``financial-reconciliation``, ``executive-review``
-(the five steps of :data:`sopcourse.cycle.CYCLE_STEPS`) and ``notes``.
+The sections, in order: ``decisions`` (the page of decisions), ``coverage`` (what the
+cycle ran on, :mod:`sopcourse.cycle_coverage`), ``data-gathering``, ``demand-review``,
+``supply-review``, ``financial-reconciliation``, ``executive-review`` (the five steps of
+:data:`sopcourse.cycle.CYCLE_STEPS`) and ``notes``.
 """
 
 from __future__ import annotations
@@ -54,7 +55,22 @@ def render_review_pack(r) -> str:
         finance=_finance_tables(r),
         scorecard=scorecard,
         timing=r.timings.rename("seconds").rename_axis("step").reset_index(),
+        **_coverage_tables(r),
     )
+
+
+def _coverage_tables(r) -> dict:
+    """The first page's "What this cycle ran on" and the unconstrained supply plan."""
+    cov = getattr(r, "coverage", None)
+    if cov is None:
+        return {"coverage": None, "unconstrained": None, "supply_missing": ""}
+    steps = cov.steps
+    supply = steps.loc[steps["step"] == "supply review", "table to add"]
+    return {
+        "coverage": steps,
+        "unconstrained": cov.unconstrained_supply,
+        "supply_missing": supply.iloc[0] if len(supply) else "",
+    }
 
 
 # --------------------------------------------------------------------------- tables

@@ -472,3 +472,9 @@ def test_unwritable_output_folder_exits_1_with_the_reason(tmp_path, capsys, monk
     assert run_cli("--out", tmp_path / "review.html") == 1
     assert f"cannot write in {tmp_path}" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_full_default_cycle_ran_every_step_fully(full):
+    steps = full["result"].coverage.steps
+    assert (steps["outcome"] == "ran fully").all(), steps
+    assert "What this cycle ran on" in full["out"].read_text(encoding="utf-8")
