@@ -379,3 +379,15 @@ def test_a_formula_with_its_computed_value_is_read_as_the_value(folder, referenc
         ("company.xlsx [regions]", (3,), "regional_discount")  # the empty text: missing
     ]
     assert "saved without computed values" not in report.text()
+
+
+def test_a_sheet_that_cannot_be_read_is_one_problem_not_a_missing_table(folder):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "products"  # a sheet of that name with nothing in it
+    wb.save(folder / "company.xlsx")
+    (folder / "products.csv").unlink()
+    report = validate_data(folder)
+    assert [p.file for p in report.errors] == ["company.xlsx [products]"]
+    assert not [p for p in report.problems if "not in the folder" in p.message]

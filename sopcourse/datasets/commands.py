@@ -82,9 +82,12 @@ def register_cli(subparsers) -> None:
     p = subparsers.add_parser("data", help="check your own data folder or write a data variant")
     sub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     v = sub.add_parser(
-        "validate", help="check a folder of CSV tables against the schema (changes nothing)"
+        "validate",
+        help="check a folder of CSV or Excel tables against the schema (changes nothing)",
     )
-    v.add_argument("folder", help="folder with sales.csv, products.csv, ...")
+    v.add_argument(
+        "folder", help="folder with products.csv, regions.csv, sales.csv, ... or workbooks (.xlsx)"
+    )
     v.set_defaults(func=_validate)
     g = sub.add_parser("generate", help="write the tables of a data variant as CSV")
     g.add_argument("--seed", type=int, required=True, help="the variant (0 = the standard data)")
