@@ -226,3 +226,21 @@ def test_the_case_inputs_take_a_company_of_its_own_kinds():
     assert set(bikes["margin"].index) <= set(every["margin"].index)
     inputs = planning_inputs_from_company(company, horizon=2, kind=None)
     assert not inputs.demand.empty
+
+
+def test_the_cycle_runs_on_a_valve_manufacturer(valve_folder, tmp_path, capsys):
+    from sopcourse import cli
+
+    out = tmp_path / "review.html"
+    before = {p.name: p.read_bytes() for p in valve_folder.iterdir()}
+    assert cli.main(["cycle", str(valve_folder), "--out", str(out), "--horizon", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "Traceback" not in printed
+    page = out.read_text(encoding="utf-8")
+    assert "What this cycle ran on" in page
+    assert "valves" in page and "actuators" in page
+    result = sop.run_cycle(valve_folder, horizon=3)
+    rows = result.coverage.steps.set_index("step")
+    assert rows.loc["statistical forecast", "outcome"] == "ran fully"
+    assert set(result.consensus["sku"]) == {p[0] for p in PRODUCTS}
+    assert {p.name: p.read_bytes() for p in valve_folder.iterdir()} == before
