@@ -112,7 +112,7 @@ class CycleResult:
         Seconds per step.
     coverage : CycleCoverage
         What the cycle ran on (:mod:`sopcourse.cycle_coverage`): per step, ran fully,
-        simplified or skipped, the tables read and the one table to add.
+        simplified or skipped, the tables read and the tables to add.
     """
 
     month: pd.Period

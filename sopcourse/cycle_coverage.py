@@ -1,11 +1,11 @@
 """What one S&OP cycle ran on: one row per step, whether it ran fully, simplified or was
-skipped, the tables it read and the one table to add to unlock it.
+skipped, the tables it read and the tables to add to run it fully.
 
 :func:`sopcourse.cycle.run_cycle` calls :func:`cycle_coverage`; the result is
 ``CycleResult.coverage``, shown on the first page of the review pack and in the summary
 of ``sopcourse cycle``. The tables each step reads are declared once, in
 :data:`STEP_READS` (from :data:`sopcourse.case.STEP_TABLES` and the schema's required
-tables); the table to add is the first missing one of the step's list.
+tables); the tables to add are the missing ones of the step's list, in its order.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__: list[str] = []  # CycleResult.coverage; not lesson API
 #: The tables the cycle needs at least (the schema's required tables).
 REQUIRED = ("products", "regions", "sales")
 
-#: The tables each step of the cycle reads, in the order the table to add is chosen.
+#: The tables each step of the cycle reads.
 STEP_READS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data gathering", REQUIRED),
     ("statistical forecast", ("sales",)),
@@ -33,7 +33,7 @@ STEP_READS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 CAPACITY_UNKNOWN = "capacity unknown: not planned against capacity"
-COLUMNS = ["step", "outcome", "tables read", "table to add", "detail"]
+COLUMNS = ["step", "outcome", "tables read", "tables to add", "detail"]
 
 
 @dataclass(repr=False)
@@ -53,7 +53,8 @@ class CycleCoverage:
         """One short line per step, for the command line."""
         lines = []
         for _, row in self.steps.iterrows():
-            add = f" (add {row['table to add']}.csv)" if row["table to add"] else ""
+            files = ", ".join(f"{t}.csv" for t in row["tables to add"].split(", ") if t)
+            add = f" (add {files})" if files else ""
             lines.append(f"  {row['step']:<27} {row['outcome']}{add}")
         return lines
 
@@ -62,8 +63,8 @@ def _present(company, names) -> list[str]:
     return [n for n in names if getattr(company, n, None) is not None]
 
 
-def _first_missing(company, names) -> str:
-    return next((n for n in names if getattr(company, n, None) is None), "")
+def _missing(company, names) -> str:
+    return ", ".join(n for n in names if getattr(company, n, None) is None)
 
 
 def unconstrained_supply(company, consensus: pd.DataFrame) -> pd.DataFrame:
@@ -88,8 +89,8 @@ def unconstrained_supply(company, consensus: pd.DataFrame) -> pd.DataFrame:
 
 
 def _status(company, step, tables, r) -> tuple[str, str, str]:
-    """(status, table to add, detail) of one step; ``r`` holds what the cycle produced."""
-    add = _first_missing(company, tables)
+    """(status, tables to add, detail) of one step; ``r`` holds what the cycle produced."""
+    add = _missing(company, tables)
     if step in ("data gathering", "statistical forecast"):
         return "ran fully", "", ""
     if step.startswith("demand review"):
@@ -132,5 +133,6 @@ def cycle_coverage(company, consensus, weights, plan, gap, review) -> CycleCover
     rows = []
     for step, tables in STEP_READS:
         state, add, detail = _status(company, step, tables, produced)
-        rows.append([step, state, ", ".join(_present(company, tables)), add, detail])
+        read = "" if state == "skipped" else ", ".join(_present(company, tables))
+        rows.append([step, state, read, add, detail])
     return CycleCoverage(pd.DataFrame(rows, columns=COLUMNS), free)

@@ -63,13 +63,14 @@ def _coverage_tables(r) -> dict:
     """The first page's "What this cycle ran on" and the unconstrained supply plan."""
     cov = getattr(r, "coverage", None)
     if cov is None:
-        return {"coverage": None, "unconstrained": None, "supply_missing": ""}
+        return {"coverage": None, "unconstrained": None, "supply_missing": "", "partial": False}
     steps = cov.steps
-    supply = steps.loc[steps["step"] == "supply review", "table to add"]
+    supply = steps.loc[steps["step"] == "supply review", "tables to add"]
     return {
         "coverage": steps,
         "unconstrained": cov.unconstrained_supply,
         "supply_missing": supply.iloc[0] if len(supply) else "",
+        "partial": bool((steps["outcome"] != "ran fully").any()),
     }
 
 

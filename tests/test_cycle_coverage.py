@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from sopcourse import cli
-from sopcourse.case import PLANNING_TABLES
+from sopcourse.case import PLANNING_TABLES, REVIEW_TABLES
 from sopcourse.cycle import run_cycle
 from sopcourse.cycle_coverage import CAPACITY_UNKNOWN, REQUIRED, STEP_READS
 from sopcourse.datasets import data_dir
@@ -36,18 +36,23 @@ def test_minimal_folder_says_which_steps_ran_and_which_table_unlocks_them(minima
     assert steps["data gathering"]["tables read"] == "products, regions, sales"
     assert steps["statistical forecast"]["outcome"] == "ran fully"
     demand = steps["demand review (consensus)"]
-    assert demand["outcome"] == "simplified" and demand["table to add"] == "sales_plan"
+    assert (
+        demand["outcome"] == "simplified"
+        and demand["tables to add"] == "sales_plan, forecast_snapshots"
+    )
     assert "consensus = statistical forecast" in demand["detail"]
     supply = steps["supply review"]
     assert supply["outcome"] == "simplified"
     assert CAPACITY_UNKNOWN in supply["detail"]
-    add = supply["table to add"]
-    assert add in SCHEMA and add in PLANNING_TABLES and not (folder / f"{add}.csv").exists()
-    assert add == next(t for t in PLANNING_TABLES if not (folder / f"{t}.csv").exists())
+    add = supply["tables to add"].split(", ")
+    assert add == [t for t in PLANNING_TABLES if not (folder / f"{t}.csv").exists()]
+    assert add and all(t in SCHEMA for t in add)
     assert steps["pre-S&OP: gap to target"]["outcome"] == "skipped"
-    assert steps["pre-S&OP: gap to target"]["table to add"] == "targets"
+    assert steps["pre-S&OP: gap to target"]["tables to add"] == "targets, pipeline"
     assert steps["executive review (KPIs)"]["outcome"] == "skipped"
-    assert steps["executive review (KPIs)"]["table to add"] in SCHEMA
+    review = steps["executive review (KPIs)"]
+    assert review["tables to add"].split(", ") == [t for t in REVIEW_TABLES if t not in REQUIRED]
+    assert review["tables read"] == ""  # skipped: it read nothing
     assert steps["financial projection"]["outcome"] == "simplified"
 
 
@@ -79,7 +84,7 @@ def test_the_command_prints_the_coverage_in_its_summary(minimal, tmp_path, capsy
     assert code == 0
     printed = capsys.readouterr().out
     assert "What this cycle ran on" in printed
-    assert "supply review" in printed and "(add routings.csv)" in printed
+    assert "supply review" in printed and "(add routings.csv, work_centres.csv," in printed
 
 
 def test_unconstrained_supply_uses_up_the_opening_stock(minimal, tmp_path):
@@ -98,5 +103,12 @@ def test_the_full_committed_data_runs_every_step(tmp_path):
     r = run_cycle(data_dir(), families=["city"], horizon=3)
     steps = r.coverage.steps
     assert (steps["outcome"] == "ran fully").all(), steps
-    assert (steps["table to add"] == "").all()
+    assert (steps["tables to add"] == "").all()
     assert r.coverage.unconstrained_supply is None
+
+
+def test_a_partial_cycle_does_not_claim_that_no_decision_is_needed(minimal):
+    _, r = minimal
+    page = r.to_html()
+    assert "the plan meets target" not in page
+    assert "No decision found in what this cycle could check" in page

@@ -60,7 +60,9 @@ def test_semicolons_and_decimal_commas(folder, reference):
     products.loc[0, "list_price"] = "1.200"  # ambiguous: read by the file's convention, 1200
     products.to_csv(folder / "products.csv", sep=";", index=False, lineterminator="\n")
     report = _same(folder, reference, "sales", "products")
-    assert any("decimal mark" in p.message for p in report.warnings)
+    [w] = [p for p in report.warnings if p.file == "products.csv"]
+    assert "list_price: a value such as 1.234 read as 1234" in w.message
+    assert "; between values" in w.message and "list_price: decimal commas" in w.message
 
 
 def test_tab_separated(folder, reference):
@@ -391,3 +393,42 @@ def test_a_sheet_that_cannot_be_read_is_one_problem_not_a_missing_table(folder):
     report = validate_data(folder)
     assert [p.file for p in report.errors] == ["company.xlsx [products]"]
     assert not [p for p in report.problems if "not in the folder" in p.message]
+
+
+def test_invoiced_revenue_with_an_average_net_price_rounded_to_the_cent_is_accepted(folder):
+    # An ERP export: revenue as invoiced, net_price = revenue / units rounded to the cent.
+    df = _raw(folder, "sales")
+    units = df["shipped_units"].astype(int)
+    invoiced = units * df["net_price"].astype(float) + 0.0049 * units  # under half a cent each
+    df["revenue"] = invoiced.map(lambda v: f"{v:.2f}")
+    df.loc[3, "revenue"] = f"{invoiced[3] + 0.006 * units[3] + 0.02:.2f}"  # beyond rounding
+    df.to_csv(folder / "sales.csv", index=False)
+    [p] = validate_data(folder).errors
+    assert (p.file, p.lines, p.column) == ("sales.csv", (5,), "revenue")
+    assert "half a cent per unit" in p.message
+
+
+def test_a_dotted_thousand_in_a_file_without_decimal_commas_is_a_warning(folder, reference):
+    products = _raw(folder, "products")
+    products.loc[0, "list_price"] = "1.200"  # no decimal comma anywhere: the dot is decimal
+    products.to_csv(folder / "products.csv", sep=";", index=False)
+    report = validate_data(folder)
+    [w] = [p for p in report.warnings if p.column == "list_price"]
+    assert w.file == "products.csv" and w.lines == (2,)
+    assert "the dot is the decimal mark" in w.message
+    assert "remove it" in w.message
+
+
+def test_each_conversion_is_reported(folder):
+    df = _raw(folder, "sales")
+    df["month"] = df["month"].map(lambda m: f"{m[5:]}/{m[:4]}")
+    df.to_csv(folder / "sales.csv", sep=";", index=False)
+    products = _raw(folder, "products")
+    products["end_of_life_month"] = products["end_of_life_month"].replace("", "#N/A")
+    products.to_csv(folder / "products.csv", index=False)
+    report = validate_data(folder)
+    assert report.ok
+    by_file = {p.file: p.message for p in report.warnings if "spreadsheet export" in p.message}
+    assert "; between values" in by_file["sales.csv"]
+    assert "month: '01/2022' read as '2022-01'" in by_file["sales.csv"]
+    assert "end_of_life_month: '#N/A' and the like as empty" in by_file["products.csv"]

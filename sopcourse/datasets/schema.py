@@ -286,7 +286,7 @@ _table(
             **_QTY,
         ),
         _c("net_price", "money", "EUR/unit", "Average net price after discounts", min=0.01),
-        _c("revenue", "money", "EUR", "shipped_units x net_price, exact to the cent", **_MONEY0),
+        _c("revenue", "money", "EUR", "shipped_units x net_price (the average price)", **_MONEY0),
         _c(
             "promo",
             "bool",
