@@ -175,7 +175,7 @@ def test_missing_token_where_a_value_is_required_is_the_usual_error(folder):
     assert "missing value" in p.message
 
 
-@pytest.mark.parametrize("word", ["Total", "SUM", "Gesamt", "summe", None])
+@pytest.mark.parametrize("word", ["Total", "SUM", "Gesamt", "summe", "Gesamtergebnis", None])
 def test_total_row_dropped(folder, reference, word):
     df = _raw(folder, "sales")
     total = {c: "" for c in df.columns}
@@ -432,3 +432,23 @@ def test_each_conversion_is_reported(folder):
     assert "; between values" in by_file["sales.csv"]
     assert "month: '01/2022' read as '2022-01'" in by_file["sales.csv"]
     assert "end_of_life_month: '#N/A' and the like as empty" in by_file["products.csv"]
+
+
+def test_a_total_row_is_recognised_in_any_key_column(folder, reference):
+    df = _raw(folder, "sales")[
+        [
+            "sku",
+            "region",
+            "month",
+            "ordered_units",
+            "shipped_units",
+            "net_price",
+            "revenue",
+            "promo",
+        ]
+    ]
+    total = ["Grand Total", "", "", str(df["ordered_units"].astype(int).sum())] + [""] * 4
+    df.loc[len(df)] = total
+    df.to_csv(folder / "sales.csv", sep=";", index=False)
+    report = _same(folder, reference, "sales")
+    assert any("total row" in p.message for p in report.warnings)

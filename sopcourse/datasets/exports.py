@@ -25,7 +25,11 @@ import pandas as pd
 MISSING = frozenset({"#N/A", "N/A", "NA", "-", "#NV", "n/a"})
 """Cells a spreadsheet writes for "no value"; read as empty where the column is typed."""
 
-TOTAL_WORDS = frozenset({"total", "sum", "gesamt", "summe", "grand total", "totals"})
+TOTAL_WORDS = frozenset(
+    {"total", "totals", "grand total", "sum", "gesamt", "summe", "gesamtergebnis", "totaal"}
+)
+"""What a spreadsheet writes in a key cell of a total row (any case; Excel's pivot tables
+write "Grand Total", German Excel "Gesamtergebnis")."""
 
 _SLASH_MONTH = re.compile(r"(\d{1,2})/(\d{4})")  # 03/2024
 _YEAR_SLASH = re.compile(r"(\d{4})/(\d{1,2})")  # 2024/03
@@ -118,13 +122,12 @@ def normalise_periods(series: pd.Series, monthly: bool) -> tuple[pd.Series, str 
 
 
 def total_row(frame: pd.DataFrame, key: list[str], numbers: list[str]) -> bool:
-    """The last row of ``frame`` is a total: its first key column says total/sum/Gesamt/
-    Summe, or its key columns are blank and a number column holds the sum of the others."""
+    """The last row of ``frame`` is a total: a key column says one of :data:`TOTAL_WORDS`,
+    or its key columns are blank and a number column holds the sum of the others."""
     if len(frame) < 2 or not key:
         return False
     last = frame.iloc[-1]
-    first = str(last.get(key[0], "")).strip().lower()
-    if first in TOTAL_WORDS:
+    if any(str(last.get(k, "")).strip().lower() in TOTAL_WORDS for k in key):
         return True
     if any(str(last.get(k, "")).strip() for k in key if k in frame.columns):
         return False
