@@ -351,7 +351,8 @@ def test_several_changes_are_all_reported_at_once(folder, mutations):
         assert p.file in changed or any(f"in {f} (column" in p.message for f in changed), str(p)
 
 
-SHAPES = ["drop column", "rename column", "extra column", "padded duplicate column"]
+SHAPES = ["drop column", "rename column", "respell column", "extra column"]
+SHAPES += ["padded duplicate column"]
 SHAPES += ["duplicate row", "short row", "long row"]
 
 
@@ -372,7 +373,9 @@ def test_a_changed_file_shape_is_refused_where_it_is_or_loads_typed(
     if shape == "drop column":
         rows = [r[:j] + r[j + 1 :] for r in rows]
     elif shape == "rename column":
-        rows[0][j] = column.upper()
+        rows[0][j] = column.upper() + "_OLD"
+    elif shape == "respell column":  # as a spreadsheet writes it: read as the column
+        rows[0][j] = column.replace("_", " ").title()
     elif shape == "extra column":
         rows = [rows[0] + [extra]] + [r + ["something, quoted"] for r in rows[1:]]
     elif shape == "padded duplicate column":
@@ -388,7 +391,7 @@ def test_a_changed_file_shape_is_refused_where_it_is_or_loads_typed(
         report, company = assert_agree(folder.path)
     finally:
         folder.restore()
-    if shape == "extra column":
+    if shape in ("extra column", "respell column"):
         assert report.ok, str(report)
         assert any(p.file == file and p.lines == (1,) for p in report.warnings)
     elif shape in ("drop column", "rename column", "padded duplicate column"):

@@ -452,3 +452,26 @@ def test_a_total_row_is_recognised_in_any_key_column(folder, reference):
     df.to_csv(folder / "sales.csv", sep=";", index=False)
     report = _same(folder, reference, "sales")
     assert any("total row" in p.message for p in report.warnings)
+
+
+def test_spreadsheet_spellings_of_column_names_are_read_as_the_columns(folder, reference):
+    df = _raw(folder, "sales").rename(
+        columns={"ordered_units": "Ordered Units", "net_price": "Net-Price"}
+    )
+    df.to_csv(folder / "sales.csv", index=False)
+    report = _same(folder, reference, "sales")
+    [w] = [p for p in report.warnings if "column names read" in p.message]
+    assert (w.file, w.lines) == ("sales.csv", (1,))
+    assert (
+        "'Ordered Units' as ordered_units" in w.message and "'Net-Price' as net_price" in w.message
+    )
+
+
+def test_several_currencies_are_a_warning(folder):
+    regions = _raw(folder, "regions")
+    regions.loc[3, "currency"] = "GBP"
+    regions.to_csv(folder / "regions.csv", index=False)
+    report = validate_data(folder)
+    assert report.ok
+    [w] = [p for p in report.warnings if p.column == "currency"]
+    assert "2 currencies (EUR, GBP)" in w.message

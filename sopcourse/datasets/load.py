@@ -95,9 +95,10 @@ class Company:
 
     def __repr__(self) -> str:
         variant = "standard data" if self.seed == 0 else f"variant seed={self.seed}"
+        title = "Tallridge Cycles"
         if self.seed is None:
-            variant = "your own data"
-        lines = [f"Tallridge Cycles ({variant}; {self.source})"]
+            title, variant = "Your company", "your own data"
+        lines = [f"{title} ({variant}; {self.source})"]
         for name, df in self.tables.items():
             lines.append(f"  {name:<20} {len(df):>7,} rows  {SCHEMA[name].description}")
         return "\n".join(lines)

@@ -161,7 +161,7 @@ def _table(name, grain, description, columns, key, foreign_keys=()):
 # --------------------------------------------------------------------------- demand side
 _table(
     "products",
-    "one row per saleable SKU (bicycles, spare parts, accessories)",
+    "one row per saleable SKU (Tallridge: bicycles, spare parts, accessories)",
     "The product master: family, lifecycle and standard cost (material + labour + overhead).",
     [
         _c("sku", "str", "-", "Stock-keeping unit code, e.g. RD-300"),
@@ -175,7 +175,7 @@ _table(
             categories=KINDS,
             defined_by=("products", "kind"),
         ),
-        _c("list_price", "money", "EUR/unit", "List price of the 2025 price list", min=0.01),
+        _c("list_price", "money", "EUR/unit", "List price (Tallridge: 2025 list)", min=0.01),
         _c(
             "material_cost",
             "money",
@@ -212,11 +212,11 @@ _table(
 _table(
     "regions",
     "one row per market",
-    "The four sales markets; all amounts are in EUR.",
+    "The sales markets (Tallridge: four); all amounts in one currency (Tallridge: EUR).",
     [
         _c("region", "str", "-", "Market code"),
         _c("name", "str", "-", "Market name"),
-        _c("currency", "str", "-", "Currency of the amounts (EUR everywhere)"),
+        _c("currency", "str", "-", "Currency, one for all markets (Tallridge: EUR)"),
         _c(
             "payment_terms_days",
             "int",
@@ -265,7 +265,7 @@ _table(
 )
 _table(
     "sales",
-    "one row per SKU, market and month on sale (2022-01..2025-12)",
+    "one row per SKU, market and month on sale (Tallridge: 2022-01..2025-12)",
     "Monthly sales history: units ordered (demand) and shipped, net price and revenue.",
     [
         _c("month", "month", "month", "Calendar month"),

@@ -123,7 +123,7 @@ class _Checker:
         if records is None:
             return
         rows, starts = records
-        header = [h.strip() for h in rows[0]]
+        header = self._header(f, table, rows[0])
         body, lines = rows[1:], starts[1:]
         # Blank lines at the end are harmless; blank lines in the middle are rows of nothing.
         while body and not any(cell.strip() for cell in body[-1]):
@@ -190,6 +190,21 @@ class _Checker:
                 self.good[table.name][c], self.typed[table.name][c] = False, None
                 continue
             self.check_column(table, frame, table.column(c))
+
+    def _header(self, f: str, table: Table, cells: list[str]) -> list[str]:
+        """The header's names, a spreadsheet spelling of a column's name (``Ordered Units``,
+        ``ordered-units``) read as the column, with a warning."""
+        header = [h.strip() for h in cells]
+        names = set(table.column_names)
+        renamed = []
+        for i, h in enumerate(header):
+            canonical = re.sub(r"[\s\-]+", "_", h.lower())
+            if h not in names and canonical in names and canonical not in header:
+                renamed.append(f"{h!r} as {canonical}")
+                header[i] = canonical
+        if renamed:
+            self.add(f, [1], None, f"column names read: {', '.join(renamed)}.", "warning")
+        return header
 
     def _text(self, table: Table) -> str | None:
         """The file as text (UTF-8, else Windows-1252/Latin-1 with a warning), or None
@@ -489,6 +504,22 @@ def _lines_at(index, mask) -> tuple[int, ...]:
 
 
 # --------------------------------------------------------------------------- rules
+def _currencies(ck: _Checker) -> None:
+    """A warning when the markets' amounts are in more than one currency."""
+    t = ck.typed
+    if "regions" in t and ck.cols_ok("regions", "currency"):
+        currencies = sorted(t["regions"]["currency"].dropna().astype(str).unique())
+        if len(currencies) > 1:
+            ck.add(
+                SCHEMA["regions"].file,
+                [],
+                "currency",
+                f"amounts in {len(currencies)} currencies ({', '.join(currencies)}): the course "
+                "adds amounts as they are; convert prices and revenue to one currency first.",
+                "warning",
+            )
+
+
 def _rules(ck: _Checker) -> None:
     t = ck.typed
     tol = 0.011
@@ -500,6 +531,7 @@ def _rules(ck: _Checker) -> None:
             if mask.any():
                 ck.add(SCHEMA[table].file, _lines_at(frame.index, mask), column, message, severity)
 
+    _currencies(ck)
     rule(
         "sales",
         ["shipped_units", "ordered_units"],
