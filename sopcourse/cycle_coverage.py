@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .case import PLANNING_TABLES, REVIEW_TABLES
+from .datasets.schema import SCHEMA
 
 __all__: list[str] = []  # CycleResult.coverage; not lesson API
 
@@ -91,6 +92,16 @@ def unconstrained_supply(company, consensus: pd.DataFrame) -> pd.DataFrame:
 def _status(company, step, tables, r) -> tuple[str, str, str]:
     """(status, tables to add, detail) of one step; ``r`` holds what the cycle produced."""
     add = _missing(company, tables)
+    derived = getattr(company, "derived", None) or {}
+    if step == "data gathering" and derived:
+        parts = [
+            f"{t}.csv derived from the markets of sales.csv"
+            if cols == SCHEMA[t].column_names
+            else f"{t}: {', '.join(cols)} derived"
+            for t, cols in derived.items()
+        ]
+        add = "regions" if "regions" in derived else ""
+        return "simplified", add, "; ".join(parts) + " (minimal start)"
     if step in ("data gathering", "statistical forecast"):
         return "ran fully", "", ""
     if step.startswith("demand review"):

@@ -324,7 +324,7 @@ def _broken_folder(tmp_path: Path) -> Path:
     fields[3] = "-5"  # negative ordered units on CSV line 2
     sales[1] = ",".join(fields)
     (data / "sales.csv").write_text("\n".join(sales) + "\n", encoding="utf-8")
-    (data / "regions.csv").unlink()
+    (data / "regions.csv").write_text("region,name\n", encoding="utf-8")  # no rows
     return data
 
 

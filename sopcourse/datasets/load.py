@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -87,6 +87,8 @@ class Company:
     budget: pd.DataFrame | None = None
     seed: int | None = 0
     source: str = ""
+    #: columns (and tables) your own data left out, derived (:mod:`.minimal`)
+    derived: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -263,7 +265,7 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
                 f"load again (`sopcourse data validate {folder}` lists them too):\n"
                 + report.text(warnings=False)
             )
-        return Company(**tables, seed=None, source=str(folder))
+        return Company(**tables, seed=None, source=str(folder), derived=report.derived)
     if seed is None and "company" in _ASSIGNED:
         return copy.deepcopy(_ASSIGNED["company"])
     if seed is None:

@@ -707,7 +707,7 @@ _table(
     ["month"],
 )
 
-REQUIRED_TABLES = ("products", "regions", "sales")
+REQUIRED_TABLES = ("products", "sales")  # regions: derived from sales when left out
 
 
 # --------------------------------------------------------------------------- typing

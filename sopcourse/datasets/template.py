@@ -25,6 +25,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import minimal
 from .schema import REQUIRED_TABLES, SCHEMA, Column, Table, _open_wording
 
 __all__ = ["TemplateError", "write_template", "template_readme", "CYCLE_READS", "ANALYTICS_TABLES"]
@@ -36,7 +37,12 @@ _MARK = "<!-- written by `sopcourse data template`; rewritten by it with --force
 #: what for: ``(step, table, use)``, read from ``sopcourse/cycle.py``.
 CYCLE_READS: tuple[tuple[str, str, str], ...] = (
     ("data gathering", "products", "needed: the cycle stops without it"),
-    ("data gathering", "regions", "needed: the cycle stops without it"),
+    (
+        "data gathering",
+        "regions",
+        "the markets' names, currency and discounts; without it the markets are the region "
+        "codes of sales, with no currency",
+    ),
     ("data gathering", "sales", "needed; its last month + 1 is the default planning month"),
     ("demand review", "sales", "ordered_units: the statistical forecast of every SKU-market"),
     ("demand review", "products", "families; end_of_life_month (forecast 0 after it)"),
@@ -174,6 +180,12 @@ def _column_row(c: Column, table: str) -> str:
     if bounds:
         fmt += " (" + ", ".join(bounds) + ")"
     need = "may be empty" if c.nullable else "required"
+    rule = minimal.RULES.get(table, {}).get(c.name)
+    if rule:
+        need = f"may be left out (then: {rule})"
+    names = [a for a, col in minimal.ALIASES.get(table, {}).items() if col == c.name]
+    if names:
+        need += f"; also read as `{names[0]}`"
     return f"| `{c.name}` | {c.dtype}: {fmt} | {c.unit} | {need} | {c.description} |"
 
 
@@ -252,11 +264,15 @@ def template_readme(tables=None, examples: str | os.PathLike | None = None) -> s
         "sopcourse cycle DIR --out review.html",
         "```",
         "",
-        "Today every column of a table must be in its file (a missing column is an error); "
-        "a column marked *may be empty* may have empty cells. With only the required "
-        "tables, `sopcourse cycle` runs the statistical forecast, the consensus (= the "
-        "statistical forecast) and the financial plan of the unconstrained demand, and "
-        "says in its notes which steps it skipped for lack of which table.",
+        "A column marked *required* must be in its file; a column marked *may be left "
+        "out* is derived when the file does not have it (the warning of `data validate` "
+        "says how), and one marked *may be empty* may have empty cells. The smallest "
+        "folder is `products.csv` with `sku, family, price, unit_cost` and `sales.csv` "
+        "with `month, sku, market, units` (and `revenue` if you have it). With only the "
+        "required tables, `sopcourse cycle` runs the statistical forecast, the consensus "
+        "(= the statistical forecast), an unconstrained supply plan and the financial plan "
+        "of that demand, and says on the review pack's first page which steps ran on "
+        "which tables and which table to add to unlock each.",
         "",
         "| table | needed | read by `sopcourse cycle` (step) | analytics (`sopcourse.case`) |",
         "|---|---|---|---|",

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import exports, workbook
+from . import exports, minimal, workbook
 from .parse import parse_column
-from .schema import REQUIRED_TABLES, SCHEMA, Table, align_vocabularies
+from .schema import SCHEMA, Table, align_vocabularies
 
 __all__ = ["Problem", "ValidationReport", "validate_data", "read_folder", "read_one_table"]
 
@@ -60,6 +60,8 @@ class ValidationReport:
     folder: Path
     problems: list[Problem] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
+    #: what the minimal start derived (:mod:`.minimal`): table -> columns
+    derived: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -101,6 +103,7 @@ class _Checker:
         self.sources: dict[str, tuple[Path, str | None]] = {}
         self.labels: dict[str, str] = {}
         self.given: set[str] = set()  # tables the folder gives, as CSV or workbook sheet
+        self.left_out: dict[str, list[str]] = {}  # columns a file leaves out, derived
 
     def add(self, file, lines, column, message, severity="error"):
         self.problems.append(Problem(file, tuple(lines), column, message, severity))
@@ -137,7 +140,9 @@ class _Checker:
                 ", ".join(dup),
                 "appears more than once in the header; keep one column of each name.",
             )
-        missing = [c for c in table.column_names if c not in header]
+        optional = minimal.derivable(table.name, header)
+        self.left_out[table.name] = [c for c in optional if c not in header]
+        missing = [c for c in table.column_names if c not in header and c not in optional]
         if missing:
             self.add(
                 f,
@@ -198,7 +203,7 @@ class _Checker:
         names = set(table.column_names)
         renamed = []
         for i, h in enumerate(header):
-            canonical = re.sub(r"[\s\-]+", "_", h.lower())
+            canonical = minimal.alias(table.name, re.sub(r"[\s\-]+", "_", h.lower()))
             if h not in names and canonical in names and canonical not in header:
                 renamed.append(f"{h!r} as {canonical}")
                 header[i] = canonical
@@ -762,13 +767,13 @@ def read_folder(folder) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
         return report, {}
     ck = _Checker(folder)
     given, readable = _find_tables(ck)
-    for name in REQUIRED_TABLES:
+    for name in minimal.REQUIRED:
         if name not in given:
             ck.add(
                 SCHEMA[name].file,
                 [],
                 None,
-                f"is missing: every data folder needs {', '.join(t + '.csv' for t in REQUIRED_TABLES)} "
+                f"is missing: every data folder needs {', '.join(t + '.csv' for t in minimal.REQUIRED)} "
                 "(or workbook sheets of those names).",
             )
     known = {t.file for t in SCHEMA.values()}
@@ -785,6 +790,8 @@ def read_folder(folder) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
         if table.name in readable:
             report.tables.append(table.name)
             ck.read(table)
+    report.derived = minimal.complete(ck, ck.left_out)
+    report.tables = [t for t in SCHEMA if t in report.tables or t in report.derived]
     for table in SCHEMA.values():
         if table.name in ck.raw:
             ck.check_key(table)
@@ -877,6 +884,8 @@ def read_one_table(name: str, folder) -> pd.DataFrame:
     ck = _Checker(folder)
     ck.read(SCHEMA[name])
     errors = [p for p in ck.problems if p.severity == "error"]
+    if ck.left_out.get(name) and name in ck.raw:  # only a whole folder derives them
+        errors.append(Problem(SCHEMA[name].file, (1,), ", ".join(ck.left_out[name]), "missing column(s)."))
     if errors:
         raise ValueError(
             f"{folder / SCHEMA[name].file} cannot be loaded: {len(errors)} problem(s):\n"
