@@ -37,6 +37,7 @@ _MODULE_NAMES = {
     "m4": "4 Supply planning",
     "m5": "5 Profit-based planning",
     "m6": "6 Management review",
+    "m8": "Your own data",
 }
 
 

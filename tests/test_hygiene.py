@@ -100,7 +100,10 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
             in_pip = True
             continue
         if in_pip:
-            if re.match(r"^\s{6,}-", line):
+            m = re.match(r"^\s{6,}-\s+(.+)$", line)
+            if m:
+                if not m.group(1).startswith("-e"):  # the package itself
+                    conda.append(m.group(1))
                 continue
             in_pip = False
         m = re.match(r"^\s{2}-\s+(.+)$", line)

@@ -50,7 +50,13 @@ def mini(tmp_path):
 def test_two_tables_validate_and_every_derived_column_is_said(mini):
     report = validate_data(mini)
     assert report.ok, report.text()
-    assert report.derived["regions"] == ["region", "name", "currency", "payment_terms_days", "regional_discount"]
+    assert report.derived["regions"] == [
+        "region",
+        "name",
+        "currency",
+        "payment_terms_days",
+        "regional_discount",
+    ]
     assert report.derived["sales"] == ["shipped_units", "net_price", "revenue", "promo"]
     assert "launch_month" in report.derived["products"]
     by_file = {p.file: p.message for p in report.warnings if "derived" in p.message}
@@ -200,7 +206,10 @@ def _semicolons(folder, target):
 
 def test_the_excel_and_semicolon_variants_give_the_same_cycle(tmp_path):
     plain = _minimal(tmp_path / "plain", revenue=True)
-    runs = [sop.run_cycle(f, horizon=6) for f in (plain, _excel(plain, tmp_path / "xlsx"), _semicolons(plain, tmp_path / "semi"))]
+    runs = [
+        sop.run_cycle(f, horizon=6)
+        for f in (plain, _excel(plain, tmp_path / "xlsx"), _semicolons(plain, tmp_path / "semi"))
+    ]
     for other in runs[1:]:
         pd.testing.assert_frame_equal(other.consensus, runs[0].consensus)
         pd.testing.assert_frame_equal(other.financial_plan, runs[0].financial_plan)

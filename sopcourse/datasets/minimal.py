@@ -100,8 +100,10 @@ def _products(ck, left_out: list[str]) -> dict[str, np.ndarray | None]:
             out[c] = _money(zero)
     if "material_cost" in left_out:
         std = _typed(ck, "products", "standard_cost")
-        parts = [_typed(ck, "products", c) if c not in left_out else zero
-                 for c in ("labour_cost", "overhead_cost")]
+        parts = [
+            _typed(ck, "products", c) if c not in left_out else zero
+            for c in ("labour_cost", "overhead_cost")
+        ]
         ok = std is not None and all(p is not None for p in parts)
         out["material_cost"] = _money(std - parts[0] - parts[1]) if ok else None
     if "status" in left_out:
