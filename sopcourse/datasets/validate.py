@@ -12,7 +12,6 @@ validate DIR`` prints the report and exits with 1 when anything is wrong.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -132,6 +131,10 @@ class _Checker:
         while body and not any(cell.strip() for cell in body[-1]):
             body.pop()
             lines.pop()
+        if table.name == "sales":  # months as columns: rows of month, ordered_units
+            header, body, lines, found = exports.melt(header, body, lines, self.sep)
+            for where in found:
+                self.add(f, *where)
         dup = sorted({h for h in header if header.count(h) > 1})
         if dup:
             self.add(
@@ -161,7 +164,7 @@ class _Checker:
                 f,
                 [lines[i] for i in bad_width],
                 None,
-                f"wrong number of fields (the header has {width}); a comma inside a value "
+                f"wrong number of fields (the header has {len(rows[0])}); a comma inside a value "
                 "needs the value in double quotes, and every row needs every column.",
             )
         body = [r if len(r) == width else (r + [""] * width)[:width] for r in body]
@@ -242,28 +245,18 @@ class _Checker:
         """The CSV records and the line each starts on, or None (and a problem) when the
         text cannot be read as CSV."""
         self.sep = exports.sniff_separator(text.split("\n", 1)[0])
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.sep)
-        rows, ends = [], []  # the records, and the line each one ends on
         try:
-            if '"' in text:  # a quoted value may span lines: follow the reader's count
-                for row in reader:
-                    rows.append(row)
-                    ends.append(reader.line_num)
-            else:  # one record per line
-                rows = list(reader)
-                ends = list(range(1, len(rows) + 1))
+            return exports.csv_records(text, self.sep)
         except csv.Error as exc:
             self.add(
                 f,
-                [reader.line_num],
+                [exc.line],
                 None,
                 f"cannot be read as CSV ({exc}); check the quotes on this line (a value with "
                 "a comma or a line break needs double quotes around it, a quote inside one is "
                 'written twice "") and save the file again as CSV.',
             )
             return None
-        starts = [1] + [e + 1 for e in ends[:-1]]  # the line each record starts on
-        return rows, starts
 
     def _sheet_records(self, table: Table) -> tuple[list[list[str]], list[int]] | None:
         """The rows of the table's workbook sheet as text (:mod:`.workbook`) and the sheet
@@ -504,8 +497,8 @@ class _Checker:
 def _lines_at(index, mask) -> tuple[int, ...]:
     """Line numbers of the True rows of a mask over a frame whose index is the CSV line
     on which each row starts (header = line 1, as an editor counts)."""
-    mask = np.asarray(mask, dtype=bool)
-    return tuple(int(i) for i in np.asarray(index)[mask])
+    mask = np.asarray(mask, dtype=bool)  # a wide table's rows are several rows: each once
+    return tuple(sorted({int(i) for i in np.asarray(index)[mask]}))
 
 
 # --------------------------------------------------------------------------- rules
@@ -715,7 +708,9 @@ def validate_data(folder) -> ValidationReport:
     Reads only: the files are never written, renamed or changed. Tables the folder does
     not supply are skipped, except the required ones (``products``, ``regions``,
     ``sales``). Problems name the file, the CSV line numbers (the header is line 1) and
-    the column, and say how to fix them.
+    the column, and say how to fix them. A sales table exported wide, months as columns
+    (``sku;market;Jan 2024;Feb 2024``), is read as rows of month and ordered_units
+    (:func:`~sopcourse.datasets.exports.melt`), its cells reported at their month column.
 
     Parameters
     ----------
@@ -885,7 +880,9 @@ def read_one_table(name: str, folder) -> pd.DataFrame:
     ck.read(SCHEMA[name])
     errors = [p for p in ck.problems if p.severity == "error"]
     if ck.left_out.get(name) and name in ck.raw:  # only a whole folder derives them
-        errors.append(Problem(SCHEMA[name].file, (1,), ", ".join(ck.left_out[name]), "missing column(s)."))
+        errors.append(
+            Problem(SCHEMA[name].file, (1,), ", ".join(ck.left_out[name]), "missing column(s).")
+        )
     if errors:
         raise ValueError(
             f"{folder / SCHEMA[name].file} cannot be loaded: {len(errors)} problem(s):\n"
