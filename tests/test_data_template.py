@@ -115,10 +115,11 @@ def test_a_non_empty_folder_is_refused_and_left_alone(tmp_path):
 def test_force_never_replaces_a_table_with_rows_or_a_foreign_readme(tmp_path):
     shutil.copy(data_dir() / "plants.csv", tmp_path / "plants.csv")
     before = (tmp_path / "plants.csv").read_bytes()
-    with pytest.raises(TemplateError, match="plants.csv has rows"):
-        write_template(tmp_path, force=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plants.csv"]  # nothing written
+    paths = write_template(tmp_path, force=True)  # the other tables and the README
+    assert "plants.csv" not in [p.name for p in paths] and len(paths) == len(SCHEMA)
     assert (tmp_path / "plants.csv").read_bytes() == before
+    for p in paths[:-1]:
+        p.unlink()
     # only the other tables: written beside it, plants.csv untouched
     paths = write_template(tmp_path, tables=["regions", "sales"], force=True)
     assert [p.name for p in paths] == ["regions.csv", "sales.csv", README]
@@ -147,9 +148,9 @@ def test_the_command_end_to_end(tmp_path, capsys):
     assert main(["data", "template", str(out)]) == 1
     assert "not empty" in capsys.readouterr().err
     shutil.copy(data_dir() / "sales.csv", out / "sales.csv")
-    assert main(["data", "template", str(out), "--force"]) == 1
-    err = capsys.readouterr().err
-    assert "sales.csv has rows" in err and "Nothing was written" in err
+    assert main(["data", "template", str(out), "--force"]) == 0
+    printed = capsys.readouterr().out
+    assert "kept as they are (they have rows): sales.csv" in printed
     assert (out / "sales.csv").read_bytes() == (data_dir() / "sales.csv").read_bytes()
     assert main(["data", "validate", str(out)]) == 1
     assert "products.csv: has a header but no rows" in capsys.readouterr().out

@@ -59,7 +59,8 @@ def _generate(args) -> int:
 
 
 def _template(args) -> int:
-    from .template import TemplateError, write_template
+    from .schema import SCHEMA
+    from .template import TemplateError, _has_rows, write_template
 
     try:
         paths = write_template(args.folder, tables=args.table, force=args.force)
@@ -70,6 +71,13 @@ def _template(args) -> int:
     tables = [p.name for p in paths if p.suffix == ".csv"]
     print(f"wrote {len(tables)} empty table(s) and {paths[-1].name} to {args.folder}:")
     print("  " + " ".join(tables))
+    kept = sorted(
+        p.name
+        for p in Path(args.folder).glob("*.csv")
+        if p.name not in tables and p.stem in SCHEMA and _has_rows(p)
+    )
+    if kept:
+        print(f"kept as they are (they have rows): {' '.join(kept)}")
     print(
         f"Next: read {paths[-1]}, fill the tables you have, delete the files of the others "
         f"(an empty table is an error), then `sopcourse data validate {args.folder}`."
@@ -109,7 +117,8 @@ def register_cli(subparsers) -> None:
     t.add_argument(
         "--force",
         action="store_true",
-        help="write into a non-empty folder (table files with rows are never replaced)",
+        help="write into a non-empty folder: the missing and header-only tables and the "
+        "README (table files with rows are kept as they are)",
     )
     t.set_defaults(func=_template)
 

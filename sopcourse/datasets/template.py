@@ -325,9 +325,7 @@ def _refusals(folder: Path, names: list[str], force: bool) -> list[str]:
     out = []
     for name in names:
         path = folder / SCHEMA[name].file
-        if path.is_file() and _has_rows(path):
-            out.append(f"{path} has rows: it is your data and is not replaced, even with --force.")
-        elif path.exists() and not path.is_file():
+        if path.exists() and not path.is_file():
             out.append(f"{path} is not a file.")
     readme = folder / README
     if readme.exists():
@@ -347,8 +345,10 @@ def write_template(folder, *, tables=None, force: bool = False) -> list[Path]:
     tables : list of str, optional
         Only these tables (default: every table of the schema).
     force : bool
-        Write into a non-empty folder; even then a table file with rows, or a README.md
-        not written by this function, is never replaced (:class:`TemplateError`).
+        Write into a non-empty folder: the tables not there yet, the header-only ones
+        and the README are written; a table file with rows is your data and is kept as it
+        is (left out of the files written), and a README.md not written by this function
+        is never replaced (:class:`TemplateError`).
 
     Returns
     -------
@@ -374,7 +374,11 @@ def write_template(folder, *, tables=None, force: bool = False) -> list[Path]:
     problems = _refusals(folder, names, force)
     if problems:
         raise TemplateError("\n".join(problems))
-    files = {SCHEMA[n].file: ",".join(SCHEMA[n].column_names) + "\n" for n in names}
+    files = {
+        SCHEMA[n].file: ",".join(SCHEMA[n].column_names) + "\n"
+        for n in names
+        if not ((folder / SCHEMA[n].file).is_file() and _has_rows(folder / SCHEMA[n].file))
+    }
     files[README] = template_readme(names)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
