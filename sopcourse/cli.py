@@ -208,7 +208,11 @@ def _add_cycle(subparsers) -> None:
         "default: the Tallridge Cycles data",
     )
     p.add_argument("--out", required=True, help="the HTML file to write, e.g. review.html")
-    p.add_argument("--month", default=None, help="planning month YYYY-MM (default: after history)")
+    p.add_argument(
+        "--month",
+        default=None,
+        help="planning month, e.g. 2026-01 or 01/2026 (default: after history)",
+    )
     p.add_argument("--seed", type=int, default=None, help="Tallridge data variant (0 = standard)")
     p.add_argument("--horizon", type=int, default=18, help="months to plan (default 18)")
     p.add_argument(

@@ -162,15 +162,15 @@ class CycleResult:
 
 # --------------------------------------------------------------------------- helpers
 def _month(value) -> pd.Period:
-    text = str(value).strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit():
-        raise ValueError(f"month must be written 'YYYY-MM' (e.g. 2026-01); got {value!r}.")
+    """'YYYY-MM', or a month as the data files may spell it (03/2024, 2024-03-01, Mar 2024)."""
+    from .datasets.exports import to_month
+
+    text = value if isinstance(value, pd.Period) else to_month(str(value).strip(), names=True)
     try:
-        return pd.Period(text, freq="M")
+        return pd.Period(text or "not a month", freq="M")
     except (TypeError, ValueError):
-        raise ValueError(
-            f"month must be written 'YYYY-MM' (e.g. 2026-01); got {value!r}."
-        ) from None
+        msg = f"month must be a month such as 2026-01 (also 01/2026, 2026-01-01); got {value!r}."
+        raise ValueError(msg) from None
 
 
 def _missing(company, names) -> list[str]:

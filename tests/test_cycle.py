@@ -365,7 +365,7 @@ def test_failure_while_writing_keeps_the_old_file_and_no_temp_file(tmp_path, mon
         (["--out-dir-missing"], "does not exist: create it first"),
         (["--out-is-folder"], "is a folder"),
         (["--out-under-a-file"], "is a file, not a folder"),
-        (["--month", "2026/01"], "'YYYY-MM'"),
+        (["--month", "2026/13"], "a month such as 2026-01"),
         (["--month", "2027-03"], "after the history ends"),
         (["--month", "2022-06"], "less than a year of history"),
         (["--horizon", "0"], "horizon must be a whole number"),
@@ -397,7 +397,7 @@ def test_bad_input_exits_1_with_a_clear_message_and_no_file(tmp_path, capsys, ar
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"month": "Jan 2026"}, "'YYYY-MM'"),
+        ({"month": "next month"}, "a month such as 2026-01"),
         ({"horizon": -1}, "horizon must be"),
         ({"horizon": 2.5}, "horizon must be"),
         ({"seed": 2, "company_or_dir": "datasets"}, "cannot be combined with a data folder"),
@@ -407,6 +407,13 @@ def test_bad_input_exits_1_with_a_clear_message_and_no_file(tmp_path, capsys, ar
 def test_run_cycle_bad_input_raises_value_error(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         run_cycle(**kwargs)
+
+
+@pytest.mark.parametrize("spelling", ["2026-01", "01/2026", "2026/01", "2026-01-01", "Jan 2026"])
+def test_the_planning_month_is_read_as_the_data_files_spell_months(spelling):
+    from sopcourse.cycle import _month
+
+    assert _month(spelling) == pd.Period("2026-01", freq="M")
 
 
 def test_run_cycle_refuses_a_company_without_sales():
