@@ -88,7 +88,21 @@ def _demand_tables(r) -> SimpleNamespace:
             .sum()
         )
     )
+    mae = r.inputs_mae
+    if list(r.weights.index) == ["statistical"]:
+        basis = "is the consensus: there is no commercial plan to combine it with."
+    elif mae is None or len(mae) == 0 or mae.isna().any():
+        basis = (
+            "is combined with the commercial plan with equal weights: there are no forecast "
+            "snapshots to measure their past accuracy."
+        )
+    else:
+        basis = (
+            "is combined with the commercial plan, each weighted by the inverse of its past "
+            "MAE in the forecast snapshots (error = forecast - actual)."
+        )
     return SimpleNamespace(
+        basis=basis,
         series=r.statistical.groupby(["sku", "region"]).ngroups,
         methods=[f"{method} {count}" for method, count in methods.items()],
         weights=weights.rename_axis("input").reset_index(),

@@ -214,3 +214,22 @@ def test_the_excel_and_semicolon_variants_give_the_same_cycle(tmp_path):
         pd.testing.assert_frame_equal(other.consensus, runs[0].consensus)
         pd.testing.assert_frame_equal(other.financial_plan, runs[0].financial_plan)
         pd.testing.assert_frame_equal(other.coverage.steps, runs[0].coverage.steps)
+
+
+def test_a_bad_value_is_reported_once_not_again_in_a_column_derived_from_it(mini):
+    lines = (mini / "sales.csv").read_text(encoding="utf-8").split("\n")
+    cells = lines[3].split(",")
+    cells[3] = "-5"
+    lines[3] = ",".join(cells)
+    (mini / "sales.csv").write_text("\n".join(lines), encoding="utf-8")
+    report = validate_data(mini)
+    assert [(p.file, p.lines, p.column) for p in report.errors] == [
+        ("sales.csv", (4,), "ordered_units")
+    ]
+
+
+def test_the_pack_says_the_consensus_is_the_statistical_forecast(mini):
+    page = sop.run_cycle(mini, horizon=3).to_html()
+    assert "is the consensus: there is no commercial plan to combine it with" in page
+    assert "inverse of its past MAE" not in page
+    assert "seasonal naive with one full season but not two" in page
