@@ -75,6 +75,23 @@ def _month(value) -> pd.Period:
         raise ValueError(f"{value!r} is not a month; write it as 'YYYY-MM'.") from None
 
 
+def _first_plant(company) -> str:
+    """The first plant of ``plants`` (of the routings when there is no plants table)."""
+    plants = getattr(company, "plants", None)
+    if plants is not None and len(plants):
+        return str(plants["plant"].iloc[0])
+    return str(company.routings["plant"].astype(str).iloc[0])
+
+
+def _first_plan_month(company, version: str) -> pd.Period:
+    """The first month of the sales plan's ``version``."""
+    plan = company.sales_plan
+    months = plan.loc[plan["version"] == version, "month"]
+    if months.empty:
+        raise ValueError(f"The sales plan has no version {version!r}; give the month.")
+    return pd.Period(months.min(), freq="M")
+
+
 def _work_centre_hours(company) -> pd.DataFrame:
     """Available hours of every work centre per month (``plant``, ``work_centre``, ``hours``)."""
     wc = company.work_centres
@@ -98,25 +115,40 @@ def _work_centre_hours(company) -> pd.DataFrame:
 # -- product mix ----------------------------------------------------------------------
 
 
-def _made_products(products: pd.DataFrame, kind: str | None, routes: pd.DataFrame) -> list:
-    """The SKUs (index of ``products``) of kind ``kind`` (None: any) that have a routing;
-    a ValueError naming the kinds that do when there is none (a company of its own kinds)."""
+#: The default ``kind=`` of the analytics: the products whose ``items.item_type`` is
+#: ``finished_good`` (Tallridge: the bikes), whatever the company calls its kinds.
+FINISHED_GOODS = "finished goods"
+
+
+def _made_products(products: pd.DataFrame, kind: str | None, routes: pd.DataFrame, items=None):
+    """The SKUs (index of ``products``) of kind ``kind`` (None: any; :data:`FINISHED_GOODS`:
+    the finished goods of ``items``, any without that table) that have a routing; a
+    ValueError naming the kinds that do when there is none (a company of its own kinds)."""
     routed = set(routes["sku"])
     kinds = products["kind"].astype(str)
-    of_kind = products.index if kind is None else products.index[kinds == kind]
+    if kind == FINISHED_GOODS:
+        finished = None if items is None else items["item_type"].astype(str) == "finished_good"
+        of_kind = (
+            products.index
+            if items is None
+            else products.index.intersection(items.loc[finished, "item"])
+        )
+    else:
+        of_kind = products.index if kind is None else products.index[kinds == kind]
     skus = [s for s in of_kind if s in routed]
     if not skus:
         made = sorted(set(kinds[products.index.isin(list(routed))]))
         raise ValueError(
             f"No product of kind {kind!r} has a routing; the products with routings are of "
             f"kind {', '.join(map(repr, made)) or '(none)'}: pass kind= one of those (the "
-            "products.kind of your data), or kind=None for every product with a routing."
+            "products.kind of your data), or kind=None for every product with a routing "
+            "(the default is the finished goods of items.csv)."
         )
     return skus
 
 
 def product_mix_inputs(
-    company, plant: str = "P1", month="2026-05", *, kind: str | None = "bike"
+    company, plant: str | None = None, month=None, *, kind: str | None = FINISHED_GOODS
 ) -> dict:
     """The product-mix data of one plant and month of a company (e.g. Tallridge Cycles).
 
@@ -130,13 +162,15 @@ def product_mix_inputs(
     ----------
     company : Company
         From :func:`sopcourse.load_company`.
-    plant : str
-        The plant whose work centres are the resources.
-    month : str
-        The month of the S&OP plan (``'YYYY-MM'``).
+    plant : str, optional
+        The plant whose work centres are the resources (default: the first plant of
+        ``plants``; Tallridge: ``P1``).
+    month : str, optional
+        The month of the S&OP plan (``'YYYY-MM'``; default: the plan's first month).
     kind : str or None
-        Which products (``products.kind``): ``"bike"`` by default (Tallridge's finished
-        goods); ``None``: every product with a routing (another company's own kinds).
+        Which products: by default the finished goods (``items.item_type``; Tallridge:
+        the bikes); a value of ``products.kind`` (``"bike"``); ``None``: every product
+        with a routing.
 
     Returns
     -------
@@ -156,7 +190,8 @@ def product_mix_inputs(
     True
     """
     _require_tables(company, "product mix")
-    m = _month(month)
+    plant = _first_plant(company) if plant is None else plant
+    m = _month(month) if month is not None else _first_plan_month(company, "sop")
     plan = company.sales_plan
     plan = plan[(plan["version"] == "sop") & (plan["month"] == m)]
     if plan.empty:
@@ -171,7 +206,7 @@ def product_mix_inputs(
             f"{sorted(company.routings['plant'].astype(str).unique())}."
         )
     products = company.products.set_index("sku")
-    skus = _made_products(products, kind, routes)
+    skus = _made_products(products, kind, routes, company.items)
     plan = plan[plan["sku"].isin(skus)]
     units = plan.groupby("sku")["plan_units"].sum()
     revenue = (plan["plan_units"] * plan["plan_price"]).groupby(plan["sku"]).sum()
@@ -212,9 +247,9 @@ def product_mix_inputs(
 def planning_inputs_from_company(
     company,
     *,
-    start="2026-01",
+    start=None,
     horizon: int | None = None,
-    kind: str | None = "bike",
+    kind: str | None = FINISHED_GOODS,
     component_supply: pd.DataFrame | None = None,
     version: str = "sop",
     months: int | None = None,
@@ -234,10 +269,11 @@ def planning_inputs_from_company(
       ``period`` as 'YYYY-MM', ``quantity``): the bill of materials is limited to
       those components.
 
-    ``horizon`` is the number of months planned from ``start`` (18 by default);
-    ``months`` is its old name, still accepted.
-    ``kind`` picks the products planned (``products.kind``): ``"bike"`` by default
-    (Tallridge's finished goods), ``None`` every product with a routing.
+    ``horizon`` is the number of months planned from ``start`` (default: the first
+    month of the plan's ``version``; Tallridge: 2026-01), 18 by default; ``months`` is its
+    old name, still accepted. ``kind`` picks the products planned: the finished goods
+    (``items.item_type``; Tallridge: the bikes) by default, a value of ``products.kind``,
+    or ``None`` for every product with a routing.
 
     Examples
     --------
@@ -258,13 +294,13 @@ def planning_inputs_from_company(
     horizon = 18 if horizon is None else horizon
     if not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise ValueError(f"horizon must be a whole number of months, 1 or more; got {horizon!r}.")
-    first = _month(start)
+    first = _month(start) if start is not None else _first_plan_month(company, version)
     window = [str(first + i) for i in range(horizon)]
     products = company.products.set_index("sku")
     routes = company.routings.copy()
     routes["plant"] = routes["plant"].astype(str)
     routes["work_centre"] = routes["work_centre"].astype(str)
-    skus = _made_products(products, kind, routes)
+    skus = _made_products(products, kind, routes, company.items)
     demand = _planning_demand(company, version, window, skus, products)
     skus = [s for s in skus if s in set(demand["product"])]
     routes = routes[routes["sku"].isin(skus)].rename(columns={"sku": "product"})

@@ -214,12 +214,20 @@ def test_the_case_inputs_take_a_company_of_its_own_kinds():
     from sopcourse.case import planning_inputs_from_company, product_mix_inputs
 
     company = sop.load_company()
-    bikes = product_mix_inputs(company, "P1", "2026-05")
+    bikes = product_mix_inputs(company, "P1", "2026-05", kind="bike")
     company.products["kind"] = company.products["kind"].cat.rename_categories({"bike": "valve"})
     with pytest.raises(ValueError, match="kind 'bike' has a routing.*'valve'"):
-        product_mix_inputs(company, "P1", "2026-05")
+        product_mix_inputs(company, "P1", "2026-05", kind="bike")
     with pytest.raises(ValueError, match="kind=None"):
-        planning_inputs_from_company(company, horizon=2)
+        planning_inputs_from_company(company, horizon=2, kind="bike")
+    # the defaults are the finished goods of items.csv, the first plant, the plan's start
+    default = product_mix_inputs(company, month="2026-05")
+    pd.testing.assert_series_equal(default["margin"], bikes["margin"])
+    first = planning_inputs_from_company(company, horizon=2)
+    assert sorted(first.demand["period"].unique()) == ["2026-01", "2026-02"]
+    items = company.items
+    finished = set(items.loc[items["item_type"] == "finished_good", "item"])
+    assert set(first.demand["product"]) <= finished and "WHL-700" not in finished
     valves = product_mix_inputs(company, "P1", "2026-05", kind="valve")
     pd.testing.assert_series_equal(valves["margin"], bikes["margin"])
     every = product_mix_inputs(company, "P1", "2026-05", kind=None)

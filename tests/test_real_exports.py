@@ -475,3 +475,13 @@ def test_several_currencies_are_a_warning(folder):
     assert report.ok
     [w] = [p for p in report.warnings if p.column == "currency"]
     assert "2 currencies (EUR, GBP)" in w.message
+
+
+def test_read_one_table_reads_a_workbook_sheet(folder, reference):
+    from sopcourse.datasets.validate import read_one_table
+
+    _workbook(folder / "company.xlsx", {"Sales": ("sales", _raw(folder, "sales"))})
+    (folder / "sales.csv").unlink()
+    pd.testing.assert_frame_equal(read_one_table("sales", folder), reference["sales"])
+    with pytest.raises(ValueError, match="is missing"):
+        read_one_table("sales", folder.parent / "nowhere")

@@ -11,7 +11,7 @@ Column types (``dtype``):
 - ``str``: text identifier or name; ``category``: one of a set of values (loaded as
   pandas ``category``), closed or open (below);
 - ``int``: whole number; ``float``: decimal number (written with 4 decimals);
-  ``money``: EUR amount (written with 2 decimals, exact to the cent);
+  ``money``: an amount in the data's currency (Tallridge: EUR; written with 2 decimals);
 - ``month``: ``YYYY-MM`` (loaded as ``pandas.Period[M]``); ``date``: ``YYYY-MM-DD``
   (loaded as ``Timestamp``); ``bool``: ``0`` or ``1`` (loaded as bool).
 

@@ -186,7 +186,8 @@ def _column_row(c: Column, table: str) -> str:
     names = [a for a, col in minimal.ALIASES.get(table, {}).items() if col == c.name]
     if names:
         need += f"; also read as `{names[0]}`"
-    return f"| `{c.name}` | {c.dtype}: {fmt} | {c.unit} | {need} | {c.description} |"
+    unit = c.unit.replace("EUR", "money")  # your currency (Tallridge's is EUR)
+    return f"| `{c.name}` | {c.dtype}: {fmt} | {unit} | {need} | {c.description} |"
 
 
 def _reads(name: str) -> list[str]:

@@ -867,8 +867,9 @@ def _relabel(problems: list[Problem], labels: dict[str, str]) -> list[Problem]:
 
 
 def read_one_table(name: str, folder) -> pd.DataFrame:
-    """Read and type one table of a folder through the same checks of its columns as
-    :func:`validate_data` (no keys, joins or cross-table rules).
+    """Read and type one table of a folder (its CSV file, or its workbook or sheet) through
+    the same checks of its columns as :func:`validate_data` (no keys, joins or cross-table
+    rules).
 
     Raises
     ------
@@ -877,8 +878,11 @@ def read_one_table(name: str, folder) -> pd.DataFrame:
     """
     folder = Path(folder)
     ck = _Checker(folder)
-    ck.read(SCHEMA[name])
-    errors = [p for p in ck.problems if p.severity == "error"]
+    if folder.is_dir() and name in _find_tables(ck)[1]:  # a workbook sheet, when it is one
+        ck.read(SCHEMA[name])
+    errors = _relabel([p for p in ck.problems if p.severity == "error"], ck.labels)
+    if name not in ck.raw and not errors:
+        errors.append(Problem(SCHEMA[name].file, (), None, "is missing (no file or sheet)."))
     if ck.left_out.get(name) and name in ck.raw:  # only a whole folder derives them
         errors.append(
             Problem(SCHEMA[name].file, (1,), ", ".join(ck.left_out[name]), "missing column(s).")
