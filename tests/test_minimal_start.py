@@ -233,3 +233,41 @@ def test_the_pack_says_the_consensus_is_the_statistical_forecast(mini):
     assert "is the consensus: there is no commercial plan to combine it with" in page
     assert "inverse of its past MAE" not in page
     assert "seasonal naive with one full season but not two" in page
+
+
+def test_a_misspelt_family_gets_the_list_and_the_near_spelling(mini):
+    (mini / "promotions.csv").write_text(
+        "promo_id,kind,family,sku,region,start_month,end_month,discount,description\n"
+        "PR-1,event,valvs,,US,2025-03,2025-03,0,Trade fair\n",
+        encoding="utf-8",
+    )
+    (problem,) = validate_data(mini).errors
+    assert (problem.file, problem.lines, problem.column) == ("promotions.csv", (2,), "family")
+    assert "(its list: valves, actuators) (did you mean 'valves'?)" in problem.message
+
+
+def test_a_misnamed_file_or_sheet_is_told_how_to_be_read(mini):
+    import openpyxl
+
+    (mini / "sales.csv").rename(mini / "sales_2025.csv")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Products list"
+    wb.save(mini / "extra.xlsx")
+    messages = {p.file: p.message for p in validate_data(mini).problems}
+    assert "rename it sales.csv to read it as the sales table" in messages["sales_2025.csv"]
+    assert "rename it products to read it" in messages["extra.xlsx [Products list]"]
+
+
+def test_a_missing_column_names_what_is_needed_and_where_it_is_described(mini):
+    from sopcourse.datasets.template import write_template
+
+    (mini / "products.csv").write_text("sku,price,unit_cost\nVL-100,1.00,0.50\n", encoding="utf-8")
+    problem = next(p for p in validate_data(mini).errors if p.column == "family")
+    assert "must contain sku, family, list_price (or price), standard_cost (or unit_cost)" in (
+        problem.message
+    )
+    assert "`sopcourse data template DIR` writes a README" in problem.message
+    write_template(mini, tables=["plants"], force=True)
+    (mini / "plants.csv").unlink()
+    problem = next(p for p in validate_data(mini).errors if p.column == "family")
+    assert "see README.md in this folder" in problem.message

@@ -70,6 +70,15 @@ def derivable(table: str, header=()) -> tuple[str, ...]:
     return cols
 
 
+def needed(table: str, optional=()) -> str:
+    """The columns a file of ``table`` must have, with their short names: ``sku, family,
+    list_price (or price), ...``, and what the others are."""
+    names = {col: a for a, col in ALIASES.get(table, {}).items()}
+    cols = [c for c in SCHEMA[table].column_names if c not in optional]
+    text = ", ".join(f"{c} (or {names[c]})" if c in names else c for c in cols)
+    return text + ("; the others are derived when left out" if optional else "")
+
+
 def alias(table: str, name: str) -> str:
     """The schema column that ``name`` (already lower case, ``_`` for spaces) stands for."""
     return ALIASES.get(table, {}).get(name, name)

@@ -73,7 +73,13 @@ class _Cells:
 
 
 def _first(text: pd.Series, mask: np.ndarray) -> str:
-    return repr(text.to_numpy()[mask][0])
+    """The first marked value, and how many other values the marked lines hold."""
+    marked = text.to_numpy()[mask]
+    others = len(pd.unique(marked)) - 1
+    more = (
+        f" (and {others} other value{'s' if others > 1 else ''} on these lines)" if others else ""
+    )
+    return repr(marked[0]) + more
 
 
 def parse_column(

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import exports, minimal, workbook
+from . import exports, hints, minimal, workbook
 from .parse import parse_column
 from .schema import SCHEMA, Table, align_vocabularies
 
@@ -151,8 +151,8 @@ class _Checker:
                 f,
                 [1],
                 ", ".join(missing),
-                f"missing column(s). The header must contain {', '.join(table.column_names)} "
-                "(see datasets/README.md for what each means).",
+                f"missing column(s). The header must contain {minimal.needed(table.name, optional)}"
+                f" ({hints.columns_doc(self.folder)}).",
             )
         extra = [h for h in header if h not in table.column_names]
         if extra:
@@ -446,10 +446,8 @@ class _Checker:
                 n_unknown = len(frame[bad].drop_duplicates())
                 hint = ""
                 if len(ref_l) == 1:
-                    codes = {str(v).lower(): v for v in self.raw[ref_name][ref_l[0]]}
-                    near = codes.get(example.lower())
-                    if near is not None:
-                        hint = f" (did you mean {near!r}? codes are case-sensitive)"
+                    near = hints.near(example, self.raw[ref_name][ref_l[0]])
+                    hint = f" (did you mean {near!r}?)" if near is not None else ""
                 self.add(
                     table.file,
                     _lines_at(frame.index, bad),
@@ -480,16 +478,15 @@ class _Checker:
                 continue
             example = values[bad].iloc[0]
             n_unknown = values[bad].nunique()
-            codes = {str(v).lower(): v for v in known}
-            near = codes.get(example.lower())
-            hint = f" (did you mean {near!r}? the case matters)" if near is not None else ""
+            near = hints.near(example, known)
+            hint = f" (did you mean {near!r}?)" if near is not None else ""
             ref_file = SCHEMA[ref_name].file
             self.add(
                 table.file,
                 _lines_at(values.index, bad.to_numpy()),
                 col.name,
                 f"{example!r}{' and others' if n_unknown > 1 else ''} is not a {ref_col} of "
-                f"{ref_file} (column {ref_col} defines the list){hint}; add {example!r} to "
+                f"{ref_file} (its list: {hints.listing(known)}){hint}; add {example!r} to "
                 f"{ref_file} {ref_col}, or correct the spelling.",
             )
 
@@ -778,7 +775,9 @@ def read_folder(folder) -> tuple[ValidationReport, dict[str, pd.DataFrame]]:
                 path.name,
                 [],
                 None,
-                "is not a table of the schema (see datasets/README.md); ignored.",
+                "is not a table of the schema; ignored: "
+                + hints.rename_hint(path.stem, list(SCHEMA), ".csv")
+                + ".",
                 "warning",
             )
     for table in SCHEMA.values():
@@ -830,7 +829,7 @@ def _find_tables(ck: _Checker) -> tuple[set[str], set[str]]:
                     [],
                     None,
                     "is not a table of the schema (a sheet is read when it is named after a "
-                    "table, see datasets/README.md); ignored.",
+                    "table); ignored: " + hints.rename_hint(title, list(SCHEMA)) + ".",
                     "warning",
                 )
     for name, given in found.items():
