@@ -1,10 +1,12 @@
 """Benchmark: a company's own data at catalogue size (run by hand; prints, no asserts).
 
     cd /work/main && MPLBACKEND=agg .venv/bin/python tests/benchmarks/bench_own_data.py \
-        [skus] [markets] [months]
+        [skus] [markets] [months] [--full]
 
-Writes a folder of the three required tables (products, regions, sales) for a fictional
-valve maker, by default 1,250 SKUs x 4 markets = 5,000 SKU-market series over 48 months
+Writes a folder of a fictional valve maker in the minimal format (``products.csv`` with
+sku, family, price, unit_cost; ``sales.csv`` with month, sku, market, units: the other
+columns and ``regions.csv`` derived), or with ``--full`` the three tables with every
+column, by default 1,250 SKUs x 4 markets = 5,000 SKU-market series over 48 months
 (240,000 sales rows), with seasonal, trending and intermittent demand drawn from a fixed
 seed. It then times, each in a fresh process as a user runs them (Python start-up and
 imports included):
@@ -30,8 +32,11 @@ import pandas as pd
 FAMILIES = ["valves", "actuators", "pumps", "fittings"]
 
 
-def write_folder(folder: Path, skus: int, markets: int, months: int, seed: int = 7) -> int:
-    """The three required tables of a synthetic company; returns the sales rows."""
+def write_folder(
+    folder: Path, skus: int, markets: int, months: int, seed: int = 7, minimal: bool = True
+) -> int:
+    """The tables of a synthetic company (minimal: two tables of the minimal format);
+    returns the sales rows."""
     rng = np.random.default_rng(seed)
     codes = [f"V-{i:05d}" for i in range(skus)]
     family = [FAMILIES[i % len(FAMILIES)] for i in range(skus)]
@@ -87,7 +92,17 @@ def write_folder(folder: Path, skus: int, markets: int, months: int, seed: int =
     sales["revenue"] = [f"{r // 100}.{r % 100:02d}" for r in revenue]
     sales["net_price"] = [f"{c // 100}.{c % 100:02d}" for c in cents]
     sales["promo"] = 0
-    for name, df in (("products", products), ("regions", regions), ("sales", sales)):
+    tables = {"products": products, "regions": regions, "sales": sales}
+    if minimal:
+        tables = {
+            "products": products[["sku", "family", "list_price", "standard_cost"]].rename(
+                columns={"list_price": "price", "standard_cost": "unit_cost"}
+            ),
+            "sales": sales[["month", "sku", "region", "ordered_units"]].rename(
+                columns={"region": "market", "ordered_units": "units"}
+            ),
+        }
+    for name, df in tables.items():
         df.to_csv(folder / f"{name}.csv", index=False, float_format="%.2f", lineterminator="\n")
     return len(sales)
 
@@ -99,18 +114,20 @@ def timed(args: list[str]) -> tuple[float, subprocess.CompletedProcess]:
 
 
 def main() -> None:
-    skus = int(sys.argv[1]) if len(sys.argv) > 1 else 1250
-    markets = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-    months = int(sys.argv[3]) if len(sys.argv) > 3 else 48
+    args = [a for a in sys.argv[1:] if a != "--full"]
+    full = "--full" in sys.argv[1:]
+    skus = int(args[0]) if len(args) > 0 else 1250
+    markets = int(args[1]) if len(args) > 1 else 4
+    months = int(args[2]) if len(args) > 2 else 48
     cli = str(Path(sys.executable).with_name("sopcourse"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         folder.mkdir()
-        rows = write_folder(folder, skus, markets, months)
+        rows = write_folder(folder, skus, markets, months, minimal=not full)
         size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
         print(
-            f"{skus} SKUs x {markets} markets = {skus * markets} series, {months} months, "
-            f"{rows} sales rows, {size:.1f} MB of CSV"
+            f"{'full' if full else 'minimal'} format: {skus} SKUs x {markets} markets = "
+            f"{skus * markets} series, {months} months, {rows} sales rows, {size:.1f} MB of CSV"
         )
         wall, done = timed([cli, "data", "validate", str(folder)])
         print(f"{'data validate (wall s)':28s} {wall:8.1f}   exit code {done.returncode}")
