@@ -7,14 +7,21 @@ Lessons, homework and the exam import only this stable public API::
 
 Each domain module (``horizon``, ``revenue``, ``forecasting``, ``accuracy``, ``demand``,
 ``capacity``, ``inventory``, ``mrp``, ``optimize``, ``scenarios``, ``kpi``, ...) lists
-its public names in ``__all__``; they are re-exported here.
+its public names in ``__all__``; they are re-exported here. They are imported on first
+use (``sop.forecast_all`` imports ``sopcourse.forecasting``), so ``import sopcourse``
+costs next to nothing and a lesson pays only for what it uses; which module holds each
+name is the table :data:`sopcourse._public_names.NAMES`, checked against the modules'
+``__all__`` by ``tests/test_architecture.py``.
 """
 
 from importlib import import_module as _import_module
 
+from ._public_names import NAMES as _NAMES
+
 __version__ = "0.1.0"
 
-# Domain modules whose public names are re-exported, in dependency order.
+# Domain modules whose public names are re-exported, in dependency order (a name in two
+# modules is the later one's). `python -m sopcourse._public_names` rewrites the table.
 _PUBLIC_MODULES = [
     "plotting",
     "solver",
@@ -42,27 +49,31 @@ _PUBLIC_MODULES = [
     "cycle",
 ]
 
-__all__ = ["__version__"]
-for _name in _PUBLIC_MODULES:
-    try:
-        _module = _import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a domain module not written yet
-        if _exc.name != f"{__name__}.{_name}":
-            raise
-        continue
-    for _public in getattr(_module, "__all__", []):
-        globals()[_public] = getattr(_module, _public)
-        __all__.append(_public)
-del _name
+__all__ = ["__version__", *_NAMES]
 
-# Loaded on first use: ``sop.widgets``, ``sop.grading`` (heavier imports) and
-# ``sop.examples`` (the textbook instances, ``sop.examples.wyndor()``; not re-exported).
-_LAZY_SUBMODULES = {"widgets", "grading", "examples"}
+# Loaded on first use too: ``sop.widgets``, ``sop.grading`` and ``sop.examples`` (the
+# textbook instances, ``sop.examples.wyndor()``; not re-exported), and the domain modules
+# themselves (``sop.datasets``).
+_LAZY_SUBMODULES = {"widgets", "grading", "examples", *_PUBLIC_MODULES}
 
 
 def __getattr__(name):
+    if name in _NAMES:
+        value = getattr(_import_module(f"{__name__}.{_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
     if name in _LAZY_SUBMODULES:
         module = _import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
     raise AttributeError(f"module 'sopcourse' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | _LAZY_SUBMODULES)
+
+
+def _import_all() -> None:
+    """Import every domain module now (a grading zygote does, so each run starts warm)."""
+    for name in _PUBLIC_MODULES:
+        _import_module(f"{__name__}.{name}")

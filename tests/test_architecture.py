@@ -210,3 +210,24 @@ def test_the_package_and_the_grader_import_without_the_lab_extra():
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "usage" in run.stdout.lower()
+
+
+def test_the_table_of_public_names_is_up_to_date():
+    from sopcourse import _public_names
+
+    assert _public_names.NAMES == _public_names.current(), (
+        "sopcourse/_public_names.py is out of date: run `python -m sopcourse._public_names`"
+    )
+
+
+def test_import_sopcourse_imports_no_heavy_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sopcourse\n"
+        "heavy = {'pandas', 'numpy', 'scipy', 'statsmodels', 'matplotlib', 'pulp'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

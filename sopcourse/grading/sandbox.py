@@ -33,6 +33,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from .. import _PUBLIC_MODULES
 from .bubblewrap import allow_list, bubblewrap_command
 from .codec import MAX_ELEMENTS, from_plain, to_plain
 
@@ -134,6 +135,8 @@ DEFAULT_PRELOAD = [
     "pulp",
     "sopcourse",
     "sopcourse.grading",
+    # the package imports its modules on first use: import them once here instead
+    *(f"sopcourse.{name}" for name in _PUBLIC_MODULES),
 ]
 
 
