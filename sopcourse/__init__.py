@@ -36,6 +36,8 @@ _PUBLIC_MODULES = [
     "capacity",
     "inventory",
     "mrp",
+    "lot_sizing",
+    "mps",
     "balancing",
     "optimize",
     "allocation",

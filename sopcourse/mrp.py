@@ -320,7 +320,8 @@ def compare_lot_sizing(
     order_quantity: float | None = None,
     periods: int | None = None,
 ) -> pd.DataFrame:
-    """Run all five lot-sizing rules on one requirement stream and compare their costs.
+    """Run all seven lot-sizing rules on one requirement stream and compare their costs
+    (part-period balancing and least unit cost come from :mod:`sopcourse.lot_sizing`).
 
     ``order_quantity`` (FOQ) defaults to the EOQ :math:`\\sqrt{2 K \\bar d / h}` rounded,
     ``periods`` (POQ) to EOQ / average requirement, rounded, at least 1.
@@ -335,8 +336,10 @@ def compare_lot_sizing(
     --------
     >>> t = compare_lot_sizing([90, 120, 80, 70], 500, 2)
     >>> t["total_cost"].to_dict()
-    {'wagner_whitin': 1380.0, 'periodic_order_quantity': 1380.0, 'silver_meal': 1560.0, 'fixed_order_quantity': 1644.0, 'lot_for_lot': 2000.0}
+    {'wagner_whitin': 1380.0, 'least_unit_cost': 1380.0, 'periodic_order_quantity': 1380.0, 'silver_meal': 1560.0, 'part_period_balancing': 1560.0, 'fixed_order_quantity': 1644.0, 'lot_for_lot': 2000.0}
     """
+    from .lot_sizing import least_unit_cost, part_period_balancing
+
     req = _requirements(net_requirements)
     k, h = _costs(fixed_cost, holding_cost)
     mean = float(req[req > 0].mean()) if (req > 0).any() else 0.0
@@ -351,11 +354,14 @@ def compare_lot_sizing(
         "periodic_order_quantity": periodic_order_quantity(req, periods),
         "silver_meal": silver_meal(req, k, h),
         "wagner_whitin": wagner_whitin(req, k, h),
+        "part_period_balancing": part_period_balancing(req, k, h),
+        "least_unit_cost": least_unit_cost(req, k, h),
     }
     rows = {name: lot_sizing_cost(req, plan, k, h) for name, plan in plans.items()}
     table = pd.DataFrame(rows).T
     table.index.name = "method"
-    order = ["wagner_whitin", "silver_meal", "periodic_order_quantity"]
+    order = ["wagner_whitin", "least_unit_cost", "silver_meal", "part_period_balancing"]
+    order += ["periodic_order_quantity"]
     order += ["fixed_order_quantity", "lot_for_lot"]
     table = table.loc[order].astype(float)
     return table.sort_values("total_cost", kind="stable")
