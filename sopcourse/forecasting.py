@@ -16,6 +16,9 @@ Methods (the ``method`` names accepted by :func:`forecast_series`):
 ``croston``         Croston (1972) for intermittent demand
 ``sba``             Syntetos-Boylan approximation: Croston x (1 - alpha/2)
 ``tsb``             Teunter-Syntetos-Babai (2011): demand probability x size
+``croston_optimized``  Croston with both alphas chosen on the history (statsforecast)
+``adida``           ADIDA (Nikolopoulos et al., 2011): SES of buckets, shared equally
+``imapa``           IMAPA (Petropoulos & Kourentzes, 2015): mean of ADIDA, levels 1..K
 ==================  ===========================================================
 
 The seasonally adjusted methods decompose the history classically (statsmodels
@@ -50,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._checks import check_whole_number, require_columns
+from ._checks import check_number, check_whole_number, require_columns
 from ._results import Result
 
 # ADI_CUTOFF, CV2_CUTOFF and demand_profile moved with Croston's methods; still reachable
@@ -59,11 +62,13 @@ from .intermittent_demand import (  # noqa: F401
     ADI_CUTOFF,
     CV2_CUTOFF,
     INTERMITTENT_METHODS,
+    OPTIMISED_INTERMITTENT_METHODS,
     check_history,
     check_smoothing,
     classify_demand,
     croston_forecast,
     demand_profile,
+    optimised_intermittent_level,
 )
 
 __all__ = [
@@ -91,6 +96,7 @@ FORECAST_METHODS = (
     "croston",
     "sba",
     "tsb",
+    *OPTIMISED_INTERMITTENT_METHODS,
 )
 _ES_SPECS = {
     "ses": {},
@@ -282,6 +288,8 @@ def _forecast_values(
     elif method in INTERMITTENT_METHODS:
         level, _ = croston_forecast(y, alpha if alpha is not None else 0.1, variant=method)
         out = np.repeat(level, horizon)
+    elif method in OPTIMISED_INTERMITTENT_METHODS:
+        out = np.repeat(optimised_intermittent_level(y, method, alpha), horizon)
     else:
         raise ValueError(
             f"unknown method {method!r}: choose one of {list(FORECAST_METHODS)} or 'auto'."
@@ -302,6 +310,7 @@ def forecast_series(
     season_length: int = 12,
     window: int = 3,
     alpha: float | None = None,
+    initial_level: float | None = None,
 ) -> pd.Series:
     """Forecast one demand series ``horizon`` periods ahead with one method.
 
@@ -321,7 +330,12 @@ def forecast_series(
         :math:`k`, moving-average window.
     alpha : float, optional
         :math:`\\alpha`, fixed smoothing constant (estimated by statsmodels when None;
-        0.1 for Croston/SBA/TSB).
+        0.1 for Croston/SBA/TSB; optimised on [0.1, 0.3] for ADIDA/IMAPA).
+    initial_level : float, optional
+        SES only, with ``alpha``: the starting forecast :math:`F_1`, so that a hand-worked
+        table :math:`F_{t+1} = F_t + \\alpha (A_t - F_t)` is reproduced exactly and the
+        forecast is :math:`F_{T+1}` (as :func:`one_step_forecasts`). Without it a fixed
+        ``alpha`` still lets statsmodels estimate the starting level.
 
     Returns
     -------
@@ -334,6 +348,8 @@ def forecast_series(
     [13.666666666666666, 13.666666666666666]
     >>> forecast_series(pd.Series([5, 7, 9, 11]), 3, "seasonal_naive", season_length=2).tolist()
     [9.0, 11.0, 9.0]
+    >>> forecast_series([99, 88, 50], 1, "ses", alpha=0.3, initial_level=99).round(1).tolist()
+    [82.0]
     """
     y = check_history(history)
     horizon = check_whole_number(horizon, "horizon", hint="Pass the number of periods to forecast.")
@@ -344,9 +360,20 @@ def forecast_series(
     alpha = check_smoothing(alpha, "alpha")
     if method == "auto":
         method = select_method(y, season_length=season_length)["method"]
-    values = _forecast_values(
-        y, horizon, method, season_length=season_length, window=window, alpha=alpha
-    )
+    if initial_level is not None:  # F_1 given: F_{t+1} = F_t + alpha (y_t - F_t)
+        if method != "ses" or alpha is None:
+            raise ValueError(
+                f"initial_level is for method='ses' with a fixed alpha; got method={method!r}, "
+                f"alpha={alpha!r}: pass e.g. method='ses', alpha=0.3, initial_level=y[0]."
+            )
+        level = check_number(initial_level, "initial_level", low=0)
+        for value in y:
+            level += alpha * (value - level)
+        values = np.repeat(level, horizon)
+    else:
+        values = _forecast_values(
+            y, horizon, method, season_length=season_length, window=window, alpha=alpha
+        )
     return pd.Series(values, index=_future_index(history, horizon), name="forecast")
 
 
