@@ -131,8 +131,9 @@ class _Checker:
         while body and not any(cell.strip() for cell in body[-1]):
             body.pop()
             lines.pop()
-        if table.name == "sales":  # months as columns: rows of month, ordered_units
-            header, body, lines, found = exports.melt(header, body, lines, self.sep)
+        for reshape in (exports.melt, exports.weekly) if table.name == "sales" else ():
+            # months as columns, or weeks as rows: rows of month, ordered_units ...
+            header, body, lines, found = reshape(header, body, lines, self.sep)
             for where in found:
                 self.add(f, *where)
         dup = sorted({h for h in header if header.count(h) > 1})
@@ -169,12 +170,14 @@ class _Checker:
             )
         body = [r if len(r) == width else (r + [""] * width)[:width] for r in body]
         if not body:
-            self.add(
-                f,
-                [],
-                None,
-                "has a header but no rows: the table is empty. Add the data or remove the file.",
-            )
+            if not any(map(any, rows[1:])):  # else every row was refused by melt or weekly
+                self.add(
+                    f,
+                    [],
+                    None,
+                    "has a header but no rows: the table is empty. Add the data or remove the "
+                    "file.",
+                )
             return
         keep = [c for c in table.column_names if c in header and c not in dup]
         fields = list(zip(*body, strict=True))
@@ -421,8 +424,8 @@ class _Checker:
                 continue
             ref = SCHEMA[ref_name]
             if ref_name not in self.raw:
-                if ref_name in self.given:
-                    continue  # the referenced table itself has a problem, reported already
+                if ref_name in self.given or table.name in minimal.REQUIRED:
+                    continue  # reported already, or the base tables before a later one
                 self.add(
                     table.file,
                     [],
@@ -707,7 +710,9 @@ def validate_data(folder) -> ValidationReport:
     ``sales``). Problems name the file, the CSV line numbers (the header is line 1) and
     the column, and say how to fix them. A sales table exported wide, months as columns
     (``sku;market;Jan 2024;Feb 2024``), is read as rows of month and ordered_units
-    (:func:`~sopcourse.datasets.exports.melt`), its cells reported at their month column.
+    (:func:`~sopcourse.datasets.exports.melt`), its cells reported at their month column;
+    a weekly one (a ``week`` column) is summed into months, each week in the month of its
+    Thursday (:func:`~sopcourse.datasets.exports.weekly`), its cells reported at their line.
 
     Parameters
     ----------
