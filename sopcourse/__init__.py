@@ -35,6 +35,8 @@ _PUBLIC_MODULES = [
     "demand",
     "capacity",
     "inventory",
+    "single_period",
+    "ss_policy",
     "multi_echelon",
     "mrp",
     "lot_sizing",
