@@ -27,6 +27,7 @@ _PUBLIC_MODULES = [
     "solver",
     "datasets",
     "horizon",
+    "reconciliation",
     "revenue",
     "new_products",
     "intermittent_demand",
