@@ -36,6 +36,8 @@ _PUBLIC_MODULES = [
     "demand",
     "capacity",
     "inventory",
+    "loss_functions",
+    "policies",
     "single_period",
     "ss_policy",
     "multi_echelon",
