@@ -263,7 +263,7 @@ def powerco() -> Example:
             ),
         },
         published={"total_cost": 1020.0},
-        used_in="tests/test_optimize.py, balancing.balancing_plan (docstring: cited)",
+        used_in="tests/test_optimize.py, tests/test_transportation.py, balancing.balancing_plan (docstring: cited)",
     )
 
 

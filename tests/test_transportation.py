@@ -24,15 +24,11 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
+from sopcourse import examples
 from sopcourse.transportation import transportation
 
-POWERCO_COST = pd.DataFrame(
-    [[8, 6, 10, 9], [9, 12, 13, 7], [14, 9, 16, 5]],
-    index=["plant 1", "plant 2", "plant 3"],
-    columns=["city 1", "city 2", "city 3", "city 4"],
-)
-POWERCO_SUPPLY = pd.Series([35, 50, 40], index=POWERCO_COST.index)
-POWERCO_DEMAND = pd.Series([45, 20, 30, 30], index=POWERCO_COST.columns)
+POWERCO = examples.powerco()  # the course's catalogue of published instances
+POWERCO_COST, POWERCO_SUPPLY, POWERCO_DEMAND = POWERCO.cost, POWERCO.supply, POWERCO.demand
 
 
 def flows_dict(res):
@@ -42,14 +38,14 @@ def flows_dict(res):
 def test_winston_powerco():
     # Winston 4th ed. §7.1/7.3: published z = 1020 and the published optimal shipments.
     res = transportation(POWERCO_SUPPLY, POWERCO_DEMAND, POWERCO_COST)
-    assert res.objective == pytest.approx(1020)
+    assert res.objective == pytest.approx(POWERCO.published["total_cost"])  # 1020
     assert flows_dict(res) == {
-        ("plant 1", "city 2"): 10,
-        ("plant 1", "city 3"): 25,
-        ("plant 2", "city 1"): 45,
-        ("plant 2", "city 3"): 5,
-        ("plant 3", "city 2"): 10,
-        ("plant 3", "city 4"): 30,
+        ("plant1", "city2"): 10,
+        ("plant1", "city3"): 25,
+        ("plant2", "city1"): 45,
+        ("plant2", "city3"): 5,
+        ("plant3", "city2"): 10,
+        ("plant3", "city4"): 30,
     }
     assert res.balanced
 
@@ -112,8 +108,8 @@ def test_duals_match_one_more_unit_when_supply_exceeds_demand():
         extra = solve(supply, more, POWERCO_COST) - res.objective
         assert extra == pytest.approx(res.markets.loc[market, "marginal_cost"]), market
     # the plant with spare capacity is worth nothing at the margin
-    assert res.plants.loc["plant 2", "unused"] == pytest.approx(10)
-    assert res.plants.loc["plant 2", "capacity_value"] == 0
+    assert res.plants.loc["plant2", "unused"] == pytest.approx(10)
+    assert res.plants.loc["plant2", "capacity_value"] == 0
 
 
 def test_balanced_duals_price_a_unit_added_at_a_plant_and_a_market():

@@ -14,12 +14,16 @@ transportation under 50 ms.
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sopcourse.multi_echelon import gsm_serial, gsm_tree, tallridge_chain_example
 from sopcourse.transportation import transportation
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from test_multi_echelon import camera  # noqa: E402  (the test file's published instance)
 
 
 def timed(label: str, fn, repeats: int) -> None:
@@ -33,42 +37,6 @@ def timed(label: str, fn, repeats: int) -> None:
         f"{label}: median {1000 * statistics.median(runs):.2f} ms, "
         f"min {1000 * min(runs):.2f} ms over {repeats} runs"
     )
-
-
-def camera():
-    rows = [
-        ("Raw_Material", 2, 0.01),
-        ("Process_Wafers", 3, 0.03),
-        ("Package_Test_Wafers", 2, 0.04),
-        ("Imager_Base", 4, 0.06),
-        ("Imager_Assembly", 2, 0.12),
-        ("Ship_to_Final_Assembly", 3, 0.13),
-        ("Camera", 6, 0.20),
-        ("Circuit_Board", 4, 0.08),
-        ("Other_Parts", 3, 0.04),
-        ("Build_Test_Pack", 2, 0.50),
-    ]
-    stages = pd.DataFrame(
-        {
-            "processing_time": [t for _, t, _ in rows],
-            "holding_cost": [h for _, _, h in rows],
-            "demand_sd": [np.nan] * 9 + [10],
-            "max_service_time": [np.nan] * 9 + [2],
-        },
-        index=[s for s, _, _ in rows],
-    )
-    edges = [
-        ("Raw_Material", "Process_Wafers"),
-        ("Process_Wafers", "Package_Test_Wafers"),
-        ("Package_Test_Wafers", "Imager_Assembly"),
-        ("Imager_Base", "Imager_Assembly"),
-        ("Imager_Assembly", "Ship_to_Final_Assembly"),
-        ("Camera", "Build_Test_Pack"),
-        ("Ship_to_Final_Assembly", "Build_Test_Pack"),
-        ("Circuit_Board", "Build_Test_Pack"),
-        ("Other_Parts", "Build_Test_Pack"),
-    ]
-    return stages, edges
 
 
 def random_transport(n_plants: int, n_markets: int, seed: int = 0):

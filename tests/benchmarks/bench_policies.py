@@ -11,7 +11,9 @@ reorder point) have a target of 10 ms each and are marked ok / SLOW; the solvers
 """
 
 import statistics
+import sys
 import time
+from pathlib import Path
 
 from scipy import stats
 
@@ -26,15 +28,11 @@ from sopcourse.policies import (
     rq_reorder_point_for_service,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from test_policies import EXAMPLE_5_1, EXAMPLE_5_8  # noqa: E402
+
 TARGET_MS = 10.0
-NORMAL = dict(
-    fixed_cost=8, holding_cost=0.225, backorder_cost=7.5, demand_rate=1300, demand_sd=150,
-    lead_time=1 / 12,
-)  # fmt: skip
-POISSON = dict(
-    fixed_cost=100, holding_cost=20, backorder_cost=150, demand_rate=1.5, lead_time=2,
-    demand="poisson",
-)  # fmt: skip
+NORMAL, POISSON = EXAMPLE_5_1, EXAMPLE_5_8  # the test file's published instances
 DEMANDS = {
     "normal": (18.6, stats.norm(15, 3)),
     "poisson": (18, stats.poisson(15)),
