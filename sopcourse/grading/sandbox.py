@@ -257,6 +257,7 @@ class Sandbox:
         self.sock = parent
         self._lock = threading.Lock()
         self._counter = 0
+        self._variants: dict = {}  # data set -> the seed of the variant the zygote holds
         self.isolation: dict = {}  # what the first run's sandbox achieved
 
     def close(self):
@@ -287,18 +288,20 @@ class Sandbox:
         req_r, req_w = os.pipe()
         out_r, out_w = os.pipe()
         msg = json.dumps({"op": "run", "job": job, "own_user": self.own_user}).encode()
-        with self._lock:
+        code = "\n".join(str(s.get("code", "")) for s in steps)
+        data = [n for n, fn in (("company", "load_company"), ("demo", "demo_sales")) if fn in code]
+        with self._lock:  # the variant goes first, so the job is forked with it
+            preloaded = seed is not None and bool(data) and self._preload(seed, data)
             socket.send_fds(self.sock, [msg], [req_r, out_w])
         os.close(req_r)
         os.close(out_w)
-        code = "\n".join(str(s.get("code", "")) for s in steps)
-        data = [n for n, fn in (("company", "load_company"), ("demo", "demo_sales")) if fn in code]
         # A fresh nonce for the "ready" message, for each step and for the end. Only the
         # spec goes now; _read hands the child each step once the one before is done.
         nonces = [os.urandom(16).hex() for _ in range(len(steps) + 2)]
         spec = {
-            "seed": seed,
-            "data": data,
+            "seed": None if preloaded else seed,
+            "data": [] if preloaded else data,
+            "preloaded": preloaded,
             "hide": self.hide,
             "limits": vars(limits),
             "n": nonces[0],
@@ -324,6 +327,22 @@ class Sandbox:
         if result.isolation and not self.isolation:
             self.isolation = result.isolation
         return result
+
+    def _preload(self, seed, data) -> bool:
+        """Have the zygote hold variant ``seed`` of ``data`` (asked once per seed: every
+        submission of a grading run then starts with it instead of generating it).
+        Called with the lock held; False when the zygote could not generate it."""
+        want = [name for name in data if self._variants.get(name) != seed]
+        if want:
+            self.sock.send(json.dumps({"op": "variant", "seed": seed, "data": want}).encode())
+            ok = self.sock.recv(16) == b"ok"
+            for name in want:
+                if ok:
+                    self._variants[name] = seed
+                else:
+                    self._variants.pop(name, None)
+            return ok and all(self._variants.get(name) == seed for name in data)
+        return True
 
     def _read(self, fd, result: RunResult, t0, lim: Limits, steps, nonces, post) -> None:
         """Parse the child's JSON lines and hand it each step once the one before is done.

@@ -270,11 +270,14 @@ def _enter_job(req, spec) -> tuple[dict, bool, dict]:
     )
     # The variant's data, generated before any student code runs; its seed is not kept
     # (no environment variable, no attribute): the student's code gets the data only.
+    # The zygote may hold the run's variant already (a "variant" request: generated once
+    # per grading run, not once per submission); a run without it forgets it.
     seed = spec.pop("seed", None)
+    if not spec.pop("preloaded", False):
+        for module in _VARIANT_MODULES.values():
+            getattr(sys.modules.get(module), "_ASSIGNED", {}).clear()
     if seed is not None:
-        for name in spec.get("data", ()):
-            module = {"company": "sopcourse.datasets.load", "demo": "sopcourse.grading.demo"}
-            __import__(module[name], fromlist=["assign_variant"]).assign_variant(seed)
+        _assign_variant(seed, spec.get("data", ()))
     del seed
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -472,6 +475,16 @@ def _reap_except(keep) -> dict:
             reaped[pid] = True
 
 
+_VARIANT_MODULES = {"company": "sopcourse.datasets.load", "demo": "sopcourse.grading.demo"}
+
+
+def _assign_variant(seed: int, names) -> None:
+    """Generate the variant ``seed`` of each data set in ``names`` in this process."""
+    for name in names:
+        module = __import__(_VARIANT_MODULES[name], fromlist=["assign_variant"])
+        module.assign_variant(seed)
+
+
 def _new_uid() -> int:
     return _UID_BASE + int.from_bytes(os.urandom(4), "big") % _UID_SPAN
 
@@ -480,8 +493,10 @@ def serve(fd: int, preload: list[str]) -> None:
     """The zygote's loop: import ``preload``, then fork a job per "run" request on ``fd``.
 
     ``fd`` is the zygote's end of a SOCK_SEQPACKET socket pair; a "run" request brings
-    the job's two pipe ends, a "kill" request ends the job and removes its folder. When
-    the grading side closes the socket, every job is killed and the zygote exits.
+    the job's two pipe ends, a "kill" request ends the job and removes its folder, a
+    "variant" request generates a data variant here once, for every job forked after it
+    that is told so (``preloaded``). When the grading side closes the socket, every job
+    is killed and the zygote exits.
     """
     import importlib
 
@@ -549,6 +564,12 @@ def serve(fd: int, preload: list[str]) -> None:
             if base:
                 shutil.rmtree(base, ignore_errors=True)
             sock.send(b"ok")
+        elif req["op"] == "variant":
+            try:
+                _assign_variant(req.pop("seed"), req.get("data", ()))
+                sock.send(b"ok")
+            except Exception:  # noqa: BLE001 - each job then generates its own
+                sock.send(b"no")
     for pid, uid, base in jobs.values():
         _sweep(uid, pid)
         if base:
