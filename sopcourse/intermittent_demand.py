@@ -309,6 +309,15 @@ def _check_level(value, name: str, y: np.ndarray) -> int:
     return int(level)
 
 
+def _aggregation_level(y: np.ndarray, given, argument: str, method: str) -> int:
+    """The bucket size given as ``argument`` (checked), else the mean interval; an error
+    for a series without demand either way."""
+    if given is None:
+        return _mean_interval_level(y, method)
+    _demand_intervals(y, method)
+    return _check_level(given, argument, y)
+
+
 def _mean_interval_level(y: np.ndarray, name: str) -> int:
     """The mean inter-demand interval rounded half to even (Python ``round``), at least 1."""
     return max(1, round(float(_demand_intervals(y, name).mean())))
@@ -355,11 +364,7 @@ def adida_forecast(history, aggregation_level=None, *, alpha: float | None = Non
     """
     y = check_history(history)
     alpha = check_smoothing(alpha, "alpha")
-    if aggregation_level is None:
-        level = _mean_interval_level(y, "ADIDA")
-    else:
-        _demand_intervals(y, "ADIDA")
-        level = _check_level(aggregation_level, "aggregation_level", y)
+    level = _aggregation_level(y, aggregation_level, "aggregation_level", "ADIDA")
     return _bucket_forecast(y, level, alpha)
 
 
@@ -395,11 +400,7 @@ def imapa_forecast(history, max_level=None, *, alpha: float | None = None) -> fl
     """
     y = check_history(history)
     alpha = check_smoothing(alpha, "alpha")
-    if max_level is None:
-        top = _mean_interval_level(y, "IMAPA")
-    else:
-        _demand_intervals(y, "IMAPA")
-        top = _check_level(max_level, "max_level", y)
+    top = _aggregation_level(y, max_level, "max_level", "IMAPA")
     return float(np.mean([_bucket_forecast(y, k, alpha) for k in range(1, top + 1)]))
 
 
