@@ -39,6 +39,43 @@ def test_luc_course_solution_hw16_orders_133_and_82_cost_378():
     assert lot_sizing_cost([50, 83, 27, 55], lots, 120, 1)["total_cost"] == 378
 
 
+def test_incremental_eoq_snyder_shen_example_3_7_q_304_05_cost_1043_41():
+    # Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed., Example 3.7 (incremental
+    # discounts on the data of Example 3.5), as checked in the test suite of the first
+    # author's library stockpyl (tests/test_eoq.py, test_example_3_7: Q* = 304.04678003,
+    # region 0, g* = 1043.41052551). The book's own page was NOT read. Data of Example 3.5
+    # (stockpyl instance "example_3_5"; also quoted for "Snyder-Shen's Example 3.7" in the
+    # docs of the R function EOQincr by A. Migdalas): K = 8, i = 0.3, lambda = 1300, c =
+    # 0.75 below 400, 0.72 on [400, 800), 0.68 from 800. (The same data give the all-units
+    # answer Q = 800, g = 978.60 of stockpyl's test_example_3_6, which confirms the data.)
+    breaks = pd.DataFrame({"min_quantity": [0, 400, 800], "unit_price": [0.75, 0.72, 0.68]})
+    t = eoq_incremental_discounts(8, 0.3, 1300, breaks)
+    assert t["best"].tolist() == [True, False, False]
+    assert t.loc[0, "eoq"] == pytest.approx(304.04678003, abs=1e-7)
+    assert t.loc[0, "annual_cost"] == pytest.approx(1043.41052551, abs=1e-7)
+    all_units = eoq_quantity_discounts(8, 0.3, 1300, breaks)
+    best_all_units = all_units.loc[all_units["best"]].iloc[0]
+    assert best_all_units["order_quantity"] == 800
+    assert best_all_units["total_cost"] == pytest.approx(978.60)
+
+
+def test_incremental_eoq_stockpyl_docs_example_q_1481_89_cost_222762_81():
+    # Library documentation example, NOT a textbook worked example: the doctest of
+    # stockpyl's economic_order_quantity_with_incremental_discounts (L. V. Snyder,
+    # github.com/LarrySnyder/stockpyl, src/stockpyl/eoq.py at commit 1f07499b; the
+    # docstring cites Snyder & Shen, Fundamentals of Supply Chain Theory, 2nd ed.,
+    # eqs. (3.20)-(3.22), but the numbers are not a numbered example of the book).
+    # K = 150, i = 0.25, lambda = 2400, breaks 0 / 300 / 600, prices 100 / 90 / 80.
+    # Printed: (1481.8906842274164, 2, 222762.8136845483), i.e. Q* = 1481.89 in the
+    # third region with g* = 222,762.81. Checked: Q*, its region and g* to 1e-9.
+    breaks = pd.DataFrame({"min_quantity": [0, 300, 600], "unit_price": [100, 90, 80]})
+    t = eoq_incremental_discounts(150, 0.25, 2400, breaks)
+    assert t["best"].tolist() == [False, False, True]
+    best = t.loc[t["best"]].iloc[0]
+    assert best["eoq"] == pytest.approx(1481.8906842274164, rel=1e-9)
+    assert best["annual_cost"] == pytest.approx(222762.8136845483, rel=1e-9)
+
+
 # -- properties and differential tests ------------------------------------------------------
 def _exhaustive_optimum(d, k, h) -> float:
     """Cheapest plan by trying every set of order periods (small horizons only)."""
@@ -130,8 +167,8 @@ def _brute_force_annual_cost(q, k, i, lam, mins, prices):
 
 @pytest.mark.parametrize("seed", range(8))
 def test_incremental_eoq_matches_brute_force_over_integer_quantities(seed):
-    # No published incremental-discount example could be read for this test (see report);
-    # this is a differential test against minimising G(Q) over every integer Q.
+    # Differential test against minimising G(Q) over every integer Q (the published
+    # example is Snyder & Shen's Example 3.7 above).
     rng = np.random.default_rng(seed)
     m = int(rng.integers(1, 5))
     mins = np.concatenate([[0.0], np.sort(rng.choice(np.arange(50, 3000, 50), m - 1, False))])

@@ -236,6 +236,32 @@ def test_scenario_newsvendor_by_hand():
     assert list(res.scenarios.columns)[:2] == ["demand", "probability"]
 
 
+def test_scenario_newsvendor_mo_book_pop_up_shop_vss_581_evpi_1300():
+    """Published example: Postek, Zocca, Gromicho & Kantor, *Hands-On Mathematical
+    Optimization with Python* (Cambridge University Press, 2024), section 9.1 "Pop-up
+    shop" (companion notebook mobook/MO-book, notebooks/09/01-pop-up-shop.ipynb, printed
+    output). r = 40, c = 12, salvage w = 2; demand 650 / 400 / 200 with probability
+    0.10 / 0.60 / 0.30. Published: expected demand 365; EVM (our EEV) = 8,339 with scenario
+    profits 10,220 / 10,220 / 3,950; stochastic order x = 400 with expected profit 8,920
+    and scenario profits 11,200 / 11,200 / 3,600; perfect information 10,220 (the book
+    calls this value "EVPI"; our wait-and-see) with scenario profits 18,200 / 11,200 /
+    5,600; VSS = 8,920 - 8,339 = 581; VPI (our EVPI) = 10,220 - 8,920 = 1,300. The book's
+    summary table prints EVM as 8,399.0, a typo for the 8,339.0 printed by its code and
+    used in its VSS = 581."""
+    res = scenario_newsvendor([650, 400, 200], [0.10, 0.60, 0.30], 40, 12, 2)
+    assert res.expected_value_quantity == pytest.approx(365)
+    assert res.stochastic_quantity == 400
+    assert res.expected_value_profit == pytest.approx(8339)
+    assert res.stochastic_profit == pytest.approx(8920)
+    assert res.wait_and_see_profit == pytest.approx(10220)
+    assert res.vss == pytest.approx(581)
+    assert res.evpi == pytest.approx(1300)
+    table = res.scenarios
+    assert table["profit_expected_value"].tolist() == pytest.approx([10220, 10220, 3950])
+    assert table["profit_stochastic"].tolist() == pytest.approx([11200, 11200, 3600])
+    assert table["profit_wait_and_see"].tolist() == pytest.approx([18200, 11200, 5600])
+
+
 def _extensive_form(demands, probs, r, c, v, b):
     """The two-stage recourse problem as one LP (built with sopcourse.solver)."""
     lp = LinearProgram("scenario_newsvendor", sense="max")
