@@ -158,6 +158,7 @@ def cycle_command(args) -> int:
             horizon=args.horizon,
             families=families,
             progress=show,
+            client=args.scheduler,
         )
         start = time.perf_counter()
         result.write(out)
@@ -220,6 +221,13 @@ def _add_cycle(subparsers) -> None:
         action="append",
         default=None,
         help="plan only this product family (repeat for several); default: all",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler (tcp://host:8786): forecast the series on its workers "
+        "(needs pip install 'sopcourse[dask]'); default: this machine",
     )
     p.set_defaults(func=cycle_command)
 

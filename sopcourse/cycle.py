@@ -39,8 +39,6 @@ take the statistical forecast; forecasts after a product's end of life are 0.
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -157,7 +155,9 @@ class CycleResult:
     def write(self, path) -> Path:
         """Write :meth:`to_html` to ``path`` atomically (a temporary file in the same
         folder, renamed at the end: an existing file is replaced only on success)."""
-        return _write_atomic(Path(path), self.to_html())
+        from .cycle_report import write_atomic
+
+        return write_atomic(Path(path), self.to_html())
 
 
 # --------------------------------------------------------------------------- helpers
@@ -284,7 +284,7 @@ def _consensus_weights(company, month: pd.Period, notes: list) -> tuple[pd.Serie
     return inverse_mae_weights(errors), errors
 
 
-def _demand_review(company, month, periods, families, notes):
+def _demand_review(company, month, periods, families, notes, client=None):
     from .demand import consensus_forecast
     from .forecasting import forecast_all
 
@@ -299,7 +299,9 @@ def _demand_review(company, month, periods, families, notes):
                 f"{sorted(products['family'].astype(str).unique())}."
             )
     horizon = len(periods)
-    stat = forecast_all(history, key=["sku", "region"], horizon=horizon, value="ordered_units")
+    stat = forecast_all(
+        history, key=["sku", "region"], horizon=horizon, value="ordered_units", client=client
+    )
     stat["month"] = stat["month"].astype(str)
     eol = products["end_of_life_month"] if "end_of_life_month" in products else None
     if eol is not None:
@@ -767,6 +769,7 @@ def run_cycle(
     horizon: int = 18,
     families: Sequence[str] | None = None,
     progress: Callable[[int, int, str, float], None] | None = None,
+    client=None,
 ) -> CycleResult:
     """Run one monthly S&OP cycle: data, demand, supply, finance, executive review.
 
@@ -786,6 +789,8 @@ def run_cycle(
         Plan only these product families (a quicker, partial cycle).
     progress : callable, optional
         Called after each step as ``progress(step, n_steps, name, seconds)``.
+    client : distributed.Client or str, optional
+        A Dask client or scheduler address: the demand review's forecasts run on its workers.
 
     Returns
     -------
@@ -815,9 +820,7 @@ def run_cycle(
         raise ValueError(f"horizon must be a whole number of months, 1 or more; got {horizon!r}.")
     if families is not None:
         families = [str(f) for f in ([families] if isinstance(families, str) else families)]
-    timings: dict[str, float] = {}
-    notes: list[str] = []
-    clock = time.perf_counter()
+    timings, notes, clock = {}, [], time.perf_counter()  # step -> seconds; the notes
 
     def done(step: int) -> None:
         nonlocal clock
@@ -832,9 +835,8 @@ def run_cycle(
     done(1)
 
     # 2 demand review
-    stat, weights, inputs_mae, consensus, history = _demand_review(
-        company, m, periods, families, notes
-    )
+    demand = _demand_review(company, m, periods, families, notes, client)
+    stat, weights, inputs_mae, consensus, history = demand
     done(2)
 
     # 3 supply review
@@ -885,16 +887,3 @@ def _render_html(r: CycleResult) -> str:
     from .cycle_report import render_review_pack
 
     return render_review_pack(r)
-
-
-def _write_atomic(path: Path, text: str) -> Path:
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -47,13 +47,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ._checks import check_number, check_whole_number, require_columns
+from ._parallel import map_tasks
 from ._results import Result
 
 # ADI_CUTOFF, CV2_CUTOFF and demand_profile moved with Croston's methods; still reachable
@@ -773,6 +773,7 @@ def forecast_all(
     season_length: int = 12,
     criterion: str = "aicc",
     n_jobs: int = 1,
+    client=None,
 ) -> pd.DataFrame:
     """Forecast every series of a tidy sales table in one call.
 
@@ -801,7 +802,10 @@ def forecast_all(
         ``ordered_units``, the unconstrained demand; shipped units understate demand
         when supply was short).
     n_jobs : int
-        Worker processes (1 = no parallelism).
+        Worker processes on this machine (1 = no parallelism).
+    client : distributed.Client or str, optional
+        A Dask client or scheduler address: the series are forecast on its workers (each
+        needs ``pip install 'sopcourse[dask]'``); the result is the same as here.
 
     Returns
     -------
@@ -842,11 +846,7 @@ def forecast_all(
         (k, row.astype(float), horizon, method, season_length, criterion)
         for k, row in zip(wide.index, wide.to_numpy(), strict=True)
     ]
-    if n_jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(pool.map(_forecast_one, tasks, chunksize=max(1, len(tasks) // 50)))
-    else:
-        results = [_forecast_one(t) for t in tasks]
+    results = map_tasks(_forecast_one, tasks, n_jobs=n_jobs, client=client)
     n = len(results)
     key_values = [r[0] if isinstance(r[0], tuple) else (r[0],) for r in results]
     out = {k: np.repeat([kv[i] for kv in key_values], horizon) for i, k in enumerate(keys)}

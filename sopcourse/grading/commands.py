@@ -61,6 +61,7 @@ def _grade(args) -> int:
         shard=parse_shard(args.shard) if args.shard else None,
         limits=_limits(args),
         sandbox_mode=args.sandbox,
+        scheduler=args.scheduler,
     )
     print(f"{len(records)} submissions in {Path(args.out) / 'gradebook.csv'}")
     return 0
@@ -144,6 +145,12 @@ def register_cli(subparsers) -> None:
     p.add_argument("--regrade", action="append", metavar="STUDENT", help="grade STUDENT again")
     p.add_argument("--regrade-all", action="store_true", help="grade everyone again")
     p.add_argument("--shard", help="grade shard K of N, e.g. 3/8")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on the workers of this Dask scheduler (tcp://host:8786; needs "
+        "pip install 'sopcourse[dask]' here and on every worker); -j is then ignored",
+    )
     p.add_argument(
         "--sandbox",
         choices=["best-effort", "strict"],

@@ -30,6 +30,7 @@ from pathlib import Path
 from .feedback import feedback_html
 from .gradebook import (
     atomic_write,
+    error_record,
     keep_rubric_grades,
     load_records,
     remove_debris,
@@ -38,10 +39,8 @@ from .gradebook import (
 )
 from .judge import judge_answer, run_hidden, run_public
 from .rebuild import build_steps
-from .sandbox import Sandbox, from_plain, isolation_notice
+from .sandbox import GRADER_VERSION, Sandbox, course_folders, from_plain, isolation_notice
 from .source import Assignment, parse_assignment, read_json_notebook
-
-GRADER_VERSION = "1"
 
 
 def student_id(path: Path) -> str:
@@ -347,11 +346,57 @@ def _todo(found: dict, existing: dict, regrade, source_sha: str, seed) -> list:
 
 def _hidden_folders(source: Path, submissions, out: Path) -> list[str]:
     """What the jobs must not see: the source's folder, the submissions, the output, and
-    the course repository's history and graded notebooks when installed from it."""
+    the course's own folders (:func:`course_folders`)."""
     hide = [str(source.resolve().parent), str(Path(submissions).resolve()), str(out.resolve())]
-    repo = Path(__file__).resolve().parents[2]  # the course repository, when installed from it
-    hide += [str(repo / d) for d in (".git", "assignments", "exams") if (repo / d).is_dir()]
-    return hide
+    return hide + course_folders()
+
+
+class _Recorder:
+    """Writes each finished record (feedback page, audit record, tables, progress bar)."""
+
+    def __init__(self, assignment, out: Path, existing: dict, total: int, progress):
+        self.assignment, self.out, self.existing = assignment, out, existing
+        self.total, self.progress = total, progress
+        self.lock = threading.Lock()
+        self.t0 = time.time()
+        self.done = 0
+
+    def __call__(self, student, rec) -> dict:
+        keep_rubric_grades(rec, self.existing.get(student))
+        html = feedback_html(self.assignment, rec)
+        atomic_write(self.out / "feedback" / f"{student}.html", html)
+        atomic_write(self.out / "audit" / f"{student}.json", json.dumps(rec, indent=1))
+        with self.lock:
+            self.existing[student] = rec
+            self.done += 1
+            write_tables(self.assignment, self.out, self.existing)
+            _progress(self.done, self.total, self.t0, self.progress)
+        return rec
+
+    def say(self, notice) -> None:
+        if notice and self.progress is not None:
+            self.progress.write(f"{notice}\n")
+            self.progress.flush()
+
+
+def _grade_here(assignment, todo, record, *, seed, source_sha, jobs, hide, limits, mode, sandbox):
+    """Grade ``todo`` on this machine: one sandbox (the zygote), ``jobs`` threads."""
+    with (
+        contextlib.nullcontext(sandbox) if sandbox else Sandbox(hide, limits, mode=mode) as sandbox
+    ):
+        expected = expected_answers(assignment, sandbox, seed)
+        record.say(isolation_notice(sandbox.isolation))
+
+        def work(item):
+            student, path = item
+            try:
+                rec = grade_one(assignment, sandbox, student, path, expected, seed, source_sha)
+            except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
+                rec = error_record(assignment, student, path, exc, seed)
+            return record(student, rec)
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(work, todo))
 
 
 def grade_folder(
@@ -368,6 +413,7 @@ def grade_folder(
     stop_after=None,
     sandbox=None,
     sandbox_mode="best-effort",
+    scheduler=None,
 ) -> dict:
     """Grade every submission in ``submissions`` against ``source``; write outputs to ``out``.
 
@@ -382,7 +428,7 @@ def grade_folder(
     seed : int, optional
         Data variant (``SOPCOURSE_DATA_SEED``) for the submissions and the solution.
     jobs : int
-        Parallel workers.
+        Parallel workers on this machine (without ``scheduler``).
     regrade : None, "all" or a list of student ids
         Grade these again even if they have an audit record.
     shard : (k, n), optional
@@ -396,6 +442,11 @@ def grade_folder(
         For the sandbox started here: ``"strict"`` raises
         :class:`~sopcourse.grading.sandbox.SandboxUnavailable` where the allow-list
         sandbox (bubblewrap) cannot run; ``"best-effort"`` falls back and says so.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler's address (``tcp://host:8786``) or a connected client: the
+        submissions are graded on its workers, each in the same sandbox as here
+        (:mod:`~sopcourse.grading.cluster`); the outputs are written here as they come.
+        Needs ``pip install 'sopcourse[dask]'`` here and on every worker.
 
     Returns
     -------
@@ -405,6 +456,8 @@ def grade_folder(
     source, out = Path(source), Path(out)
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
+    if scheduler is not None and sandbox is not None:
+        raise ValueError("give a sandbox or a scheduler, not both: the workers start their own")
     assignment = parse_assignment(source)
     source_sha = sha256_hex(source.read_bytes())
     found = find_submissions(submissions)
@@ -418,47 +471,24 @@ def grade_folder(
     hide = _hidden_folders(source, submissions, out)
     (out / "audit").mkdir(parents=True, exist_ok=True)
     remove_debris(out)
-    lock = threading.Lock()
-    t0 = time.time()
-    done = 0
     if todo:
-        with (
-            contextlib.nullcontext(sandbox)
-            if sandbox
-            else Sandbox(hide, limits, mode=sandbox_mode) as sandbox
-        ):
-            expected = expected_answers(assignment, sandbox, seed)
-            notice = isolation_notice(sandbox.isolation)
-            if notice and progress is not None:
-                progress.write(f"{notice}\n")
-                progress.flush()
+        record = _Recorder(assignment, out, existing, len(todo), progress)
+        options = {"seed": seed, "source_sha": source_sha, "hide": hide, "limits": limits}
+        if scheduler is not None:
+            from .cluster import grade_on_cluster
 
-            def work(item):
-                nonlocal done
-                student, path = item
-                try:
-                    rec = grade_one(assignment, sandbox, student, path, expected, seed, source_sha)
-                except Exception as exc:  # noqa: BLE001 - one bad submission never stops the batch
-                    rec = {
-                        "student": student,
-                        "file": Path(path).name,
-                        "status": f"grader error: {type(exc).__name__}: {exc}"[:300],
-                        "seed": seed,
-                        "questions": {},
-                        "total": 0.0,
-                        "max": assignment.total_points,
-                    }
-                keep_rubric_grades(rec, existing.get(student))
-                atomic_write(out / "feedback" / f"{student}.html", feedback_html(assignment, rec))
-                atomic_write(out / "audit" / f"{student}.json", json.dumps(rec, indent=1))
-                with lock:
-                    existing[student] = rec
-                    done += 1
-                    write_tables(assignment, out, existing)
-                    _progress(done, len(todo), t0, progress)
-                return rec
-
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                list(pool.map(work, todo))
+            grade_on_cluster(
+                scheduler,
+                assignment,
+                todo,
+                record,
+                (grade_one, expected_answers),
+                mode=sandbox_mode,
+                **options,
+            )
+        else:
+            _grade_here(
+                assignment, todo, record, jobs=jobs, mode=sandbox_mode, sandbox=sandbox, **options
+            )
     write_tables(assignment, out, existing)
     return existing

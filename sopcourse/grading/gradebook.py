@@ -227,3 +227,16 @@ def merge_rubric(source, out, rubric_csv=None) -> int:
         atomic_write(out / "feedback" / f"{student}.html", feedback_html(assignment, rec))
     write_tables(assignment, out, records)
     return merged
+
+
+def error_record(assignment, student, path, exc, seed) -> dict:
+    """The audit record of a submission the grader itself failed on (graded again next run)."""
+    return {
+        "student": student,
+        "file": Path(path).name,
+        "status": f"grader error: {type(exc).__name__}: {exc}"[:300],
+        "seed": seed,
+        "questions": {},
+        "total": 0.0,
+        "max": assignment.total_points,
+    }
