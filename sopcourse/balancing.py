@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 _TOL = 1e-7
+_MATRIX_FROM = 20_000  # variables (about): from here builder="auto" builds the arrays
 
 
 @dataclass
@@ -106,6 +107,25 @@ class PlanningInputs:
         """Solve the balancing plan on these inputs (see :func:`balancing_plan`)."""
         return balancing_plan(self, **kwargs)
 
+    def by_family(self) -> PlanningInputs:
+        """The same company planned by product family (``demand.family``): the plan of an
+        S&OP meeting held at family level, a small LP whatever the number of SKUs.
+
+        A family's demand is the sum of its products'; its price and lost-sales cost the
+        demand-weighted mean of each market and period. Its production cost, hours per
+        unit, holding cost and components per unit are those of its mix: the mean over
+        its products weighted by their demand over the horizon (at each plant, over the
+        products the plant makes). Opening stock is summed; capacity, lanes and component
+        supply are unchanged. Lanes by product are not supported here.
+
+        Examples
+        --------
+        >>> inputs = example_planning_inputs(n_products=4, horizon=3, seed=4)
+        >>> sorted(inputs.by_family().demand["product"].unique())
+        ['bike', 'e-bike']
+        """
+        return _by_family(self)
+
 
 @dataclass
 class BalancingPlan:
@@ -172,6 +192,70 @@ class BalancingPlan:
         s["inventory"] = self.inventory.groupby("period")["quantity"].sum()
         s["max_utilisation"] = self.capacity.groupby("period")["utilisation"].max()
         return s.fillna({"production": 0.0, "inventory": 0.0})
+
+
+def _mix_sum(table: pd.DataFrame, keys: list, col: str, family, weight) -> pd.Series:
+    """Sum of ``col`` x the product's weight, by family and ``keys``."""
+    w = table["product"].map(weight).astype(float).to_numpy()
+    values = table[col].astype(float).to_numpy() * w
+    by = [table["product"].map(family).rename("product")] + [table[k] for k in keys]
+    return pd.Series(values, index=table.index).groupby(by, sort=True).sum()
+
+
+def _by_family(inp: PlanningInputs) -> PlanningInputs:
+    d = inp.demand
+    if "family" not in d.columns:
+        raise ValueError("demand has no family column: by_family() plans families.")
+    if "product" in inp.lanes.columns:
+        raise ValueError("by_family() needs lanes by plant and market (no product column).")
+    family = d.groupby("product")["family"].first().astype(str)
+    weight = d.groupby("product")["demand"].sum().astype(float) + 1e-9  # the horizon's mix
+    pc = inp.production_cost
+    made = pd.Series(pc["product"].map(weight).to_numpy(), index=pc.index)
+    made = made.groupby([pc["product"].map(family).rename("product"), pc["plant"]]).sum()
+    every = weight.groupby(family).sum()
+    d = d.assign(product=d["product"].map(family), family=d["product"].map(family))
+    money = [c for c in ["price", "lost_sales_cost"] if c in d.columns]
+    cell = d.assign(**{c: d[c] * d["demand"] for c in money})
+    keys = ["product", "market", "period", "family"]
+    demand = cell.groupby(keys, as_index=False, sort=True)[["demand", *money]].sum()
+    plain = d.groupby(keys, sort=True)[money].mean()
+    for c in money:  # demand-weighted means; a cell without demand keeps the plain mean
+        has = demand["demand"] > 0
+        mean = demand[c] / demand["demand"].where(has, 1)
+        demand[c] = np.where(has, mean, plain[c].to_numpy())
+    demand = demand[[c for c in inp.demand.columns if c in demand.columns]]
+
+    def per_plant(table, keys, col):
+        num = _mix_sum(table, keys, col, family, weight)
+        den = made.reindex(num.index.droplevel(keys[1:]) if len(keys) > 1 else num.index)
+        return (num / den.to_numpy()).rename(col).reset_index()
+
+    holding = _holding_costs(inp.holding_cost)
+    hold = holding.groupby(family.reindex(holding.index)).apply(
+        lambda h: float((h * weight.reindex(h.index)).sum())
+    )
+    bom = initial = None
+    if inp.bom is not None:
+        num = _mix_sum(inp.bom, ["component"], "quantity_per_unit", family, weight)
+        den = every.reindex(num.index.get_level_values(0)).to_numpy()
+        bom = (num / den).rename("quantity_per_unit").reset_index()
+    if inp.initial_inventory is not None:
+        init = inp.initial_inventory.assign(product=inp.initial_inventory["product"].map(family))
+        initial = init.groupby(["product", "plant"], as_index=False)["quantity"].sum()
+    return PlanningInputs(
+        demand=demand,
+        production_cost=per_plant(pc, ["plant"], "unit_cost"),
+        routings=per_plant(inp.routings, ["plant", "work_centre"], "hours_per_unit"),
+        capacity=inp.capacity.copy(),
+        lanes=inp.lanes.copy(),
+        holding_cost=(hold / every.reindex(hold.index)).rename("holding_cost"),
+        bom=bom,
+        component_supply=None if inp.component_supply is None else inp.component_supply.copy(),
+        initial_inventory=initial,
+        component_cost=None if inp.component_cost is None else inp.component_cost.copy(),
+        fixed_cost=inp.fixed_cost,
+    )
 
 
 def _periods(demand: pd.DataFrame) -> list:
@@ -264,7 +348,9 @@ def _check_planning_inputs(inp: PlanningInputs):
             raise ValueError(f"bom lists product(s) {unknown} that have no demand rows.")
 
 
-def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> BalancingPlan:
+def balancing_plan(
+    inputs: PlanningInputs, *, integer: bool = False, builder: str = "auto"
+) -> BalancingPlan:
     """The multi-period, multi-plant, multi-market supply/demand balancing plan (an LP).
 
     Decides production :math:`X_{plt}`, shipments :math:`Y_{plmt}`, end inventory at
@@ -294,6 +380,12 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
         The data (see :class:`PlanningInputs` for every column and its symbol).
     integer : bool
         Whole units (a mixed-integer program; slower, and no shadow prices).
+    builder : {"auto", "pulp", "matrix"}
+        How the LP is built: ``"pulp"`` through :class:`sopcourse.solver.LinearProgram`
+        (one Python object per variable), ``"matrix"`` as numpy arrays passed to HiGHS
+        directly (:mod:`sopcourse.balancing_matrix`: the same model and plan, for company
+        scale), ``"auto"`` the matrix for a continuous model of more than
+        20,000 variables, else PuLP.
 
     Returns
     -------
@@ -307,8 +399,19 @@ def balancing_plan(inputs: PlanningInputs, *, integer: bool = False) -> Balancin
     """
     if not isinstance(inputs, PlanningInputs):
         raise ValueError("inputs must be a PlanningInputs (see example_planning_inputs()).")
+    if builder not in ("auto", "pulp", "matrix"):
+        raise ValueError(f"builder must be 'auto', 'pulp' or 'matrix'; got {builder!r}.")
+    if builder == "matrix" and integer:
+        raise ValueError("builder='matrix' solves the continuous plan; use integer=False.")
     _check_planning_inputs(inputs)
     data = _model_data(inputs)
+    if builder == "auto":
+        size = 2 * len(data.unit_cost) * len(data.periods) + len(data.demand) * 2
+        builder = "matrix" if not integer and size > _MATRIX_FROM else "pulp"
+    if builder == "matrix":
+        from .balancing_matrix import matrix_plan
+
+        return BalancingPlan(**matrix_plan(data))
     lp, var = _build_model(data, integer)
     res = lp.solve()
     return _read_plan(data, var, res)

@@ -302,7 +302,8 @@ def planning_inputs_from_company(
     routes["work_centre"] = routes["work_centre"].astype(str)
     skus = _made_products(products, kind, routes, company.items)
     demand = _planning_demand(company, version, window, skus, products)
-    skus = [s for s in skus if s in set(demand["product"])]
+    planned = set(demand["product"])
+    skus = [s for s in skus if s in planned]
     routes = routes[routes["sku"].isin(skus)].rename(columns={"sku": "product"})
     production_cost = _production_cost(company, routes, products)
     params = company.planning_costs.set_index("parameter")["value"]

@@ -43,7 +43,7 @@ def _generate(args) -> int:
         )
         return 1
     try:
-        tables = generate(args.seed)
+        tables = generate(args.seed, scale=args.scale)
     except ValueError as exc:
         print(f"sopcourse data generate: {exc}", file=sys.stderr)
         return 1
@@ -54,7 +54,10 @@ def _generate(args) -> int:
         for path in write_tables(tables, tmp):
             os.replace(path, out / path.name)
     rows = sum(len(df) for df in tables.values())
-    print(f"wrote {len(SCHEMA)} tables ({rows:,} rows) of variant seed={args.seed} to {out}")
+    scaled = f", {args.scale}x catalogue" if args.scale != 1 else ""
+    print(
+        f"wrote {len(SCHEMA)} tables ({rows:,} rows) of variant seed={args.seed}{scaled} to {out}"
+    )
     return 0
 
 
@@ -100,6 +103,12 @@ def register_cli(subparsers) -> None:
     g = sub.add_parser("generate", help="write the tables of a data variant as CSV")
     g.add_argument("--seed", type=int, required=True, help="the variant (0 = the standard data)")
     g.add_argument("--out", required=True, help="output folder (new or empty)")
+    g.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        help="variants of every SKU (1 = Tallridge as it is; 10, 100: the company at scale)",
+    )
     g.add_argument(
         "--force", action="store_true", help="overwrite the table files of a non-empty folder"
     )

@@ -39,6 +39,7 @@ from .demand_tables import (
 from .draws import Draws
 from .finance_tables import finance_tables
 from .master_tables import master_tables
+from .scale import MAX_SCALE, scale_catalogue
 from .schema import SCHEMA, align_vocabularies, coerce_table
 from .supply_tables import supply_tables
 
@@ -46,9 +47,10 @@ __all__ = ["generate", "STANDARD_SEED", "SEED_HINT"]
 
 STANDARD_SEED = 0
 SEED_HINT = "0 is the standard data; 1, 2, ... are variants."
+SCALE_HINT = "1 is Tallridge as it is; 10 gives 10 variants of every SKU."
 
 
-def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
+def generate(seed: int = STANDARD_SEED, scale: int = 1) -> dict[str, pd.DataFrame]:
     """Build every table of the company from a seed.
 
     Parameters
@@ -56,6 +58,11 @@ def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
     seed : int
         0 is the standard data (the committed CSV files); any other integer is a variant
         with the same structure and other numbers.
+    scale : int
+        Variants of every SKU (1: Tallridge as it is; 10, 100: the company at scale, see
+        :func:`sopcourse.datasets.scale.scale_catalogue`): each with its own product,
+        item, BOM and routing rows, the SKU's demand and stock split among them, so the
+        family totals, plants and components are those of ``scale=1``.
 
     Returns
     -------
@@ -72,7 +79,11 @@ def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
     >>> bool((tables["sales"]["shipped_units"] <= tables["sales"]["ordered_units"]).all())
     True
     """
-    g = Draws(check_whole_number(seed, "seed", low=0, hint=SEED_HINT))
+    seed = check_whole_number(seed, "seed", low=0, hint=SEED_HINT)
+    scale = check_whole_number(scale, "scale", low=1, hint=SCALE_HINT)
+    if scale > MAX_SCALE:
+        raise ValueError(f"scale must be at most {MAX_SCALE}; got {scale}. {SCALE_HINT}")
+    g = Draws(seed)
     g.demand()
     g.draw_sales()
     raw = {}
@@ -91,4 +102,5 @@ def generate(seed: int = STANDARD_SEED) -> dict[str, pd.DataFrame]:
             g, raw["sales"], raw["products"], raw["sales_plan"], raw["inventory"], raw["items"]
         )
     )
-    return align_vocabularies({name: coerce_table(name, raw[name]) for name in SCHEMA})
+    tables = align_vocabularies({name: coerce_table(name, raw[name]) for name in SCHEMA})
+    return scale_catalogue(tables, scale, seed)

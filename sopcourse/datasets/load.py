@@ -226,7 +226,9 @@ def assign_variant(seed: int) -> None:
     _ASSIGNED["company"] = company
 
 
-def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = None) -> Company:
+def load_company(
+    seed: int | None = None, data_dir: str | os.PathLike | None = None, *, scale: int = 1
+) -> Company:
     """Load Tallridge Cycles: every table, typed (months as ``Period[M]``, dates as
     ``Timestamp``, categories as ``category``).
 
@@ -240,6 +242,9 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
     data_dir : path, optional
         Load your own data folder instead (checked first with
         :func:`sopcourse.datasets.validate_data`; a ``ValueError`` lists every problem).
+    scale : int
+        Tallridge at company scale: ``scale`` variants of every SKU, generated in memory
+        (``generate(seed, scale=scale)``; 1, the default, is the company as it is).
 
     Returns
     -------
@@ -254,6 +259,12 @@ def load_company(seed: int | None = None, data_dir: str | os.PathLike | None = N
     >>> str(company.sales["month"].min()), str(company.sales["month"].max())
     ('2022-01', '2025-12')
     """
+    if scale != 1:
+        if data_dir is not None:
+            raise ValueError("scale= multiplies the Tallridge catalogue, not a data folder.")
+        seed = _seed_from_env() if seed is None else seed
+        tables = generate(seed, scale=scale)
+        return Company(**tables, seed=seed, source=f"generated in memory, {scale}x catalogue")
     if data_dir is not None:
         from .validate import read_folder
 
