@@ -485,6 +485,16 @@ def _assign_variant(seed: int, names) -> None:
         module.assign_variant(seed)
 
 
+def _freeze() -> None:
+    """Move what the zygote holds out of the garbage collector's reach before jobs fork:
+    a collection in a job then does not touch (and so copy) every page of the zygote's
+    libraries and data (copy-on-write), as the ``gc.freeze`` documentation advises."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def _new_uid() -> int:
     return _UID_BASE + int.from_bytes(os.urandom(4), "big") % _UID_SPAN
 
@@ -508,6 +518,7 @@ def serve(fd: int, preload: list[str]) -> None:
     import IPython.core.interactiveshell  # noqa: F401
     import traitlets.config  # noqa: F401
 
+    _freeze()
     _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     sock = socket.socket(fileno=fd)
     jobs: dict = {}  # job -> (pid, uid, base); pid 0 once the job's process has ended
@@ -567,6 +578,7 @@ def serve(fd: int, preload: list[str]) -> None:
         elif req["op"] == "variant":
             try:
                 _assign_variant(req.pop("seed"), req.get("data", ()))
+                _freeze()
                 sock.send(b"ok")
             except Exception:  # noqa: BLE001 - each job then generates its own
                 sock.send(b"no")
