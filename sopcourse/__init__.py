@@ -63,7 +63,7 @@ __all__ = ["__version__", *_NAMES]
 # Loaded on first use too: ``sop.widgets``, ``sop.grading`` and ``sop.examples`` (the
 # textbook instances, ``sop.examples.wyndor()``; not re-exported), and the domain modules
 # themselves (``sop.datasets``).
-_LAZY_SUBMODULES = {"widgets", "grading", "examples", *_PUBLIC_MODULES}
+_LAZY_SUBMODULES = {"widgets", "grading", "examples", "game", *_PUBLIC_MODULES}
 
 
 def __getattr__(name):

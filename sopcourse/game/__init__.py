@@ -1,0 +1,31 @@
+"""The S&OP planning game: a Tallridge world played month after month (issue 21).
+
+:mod:`~sopcourse.game.engine` rolls the world forward a month per decision set;
+:mod:`~sopcourse.game.policies` plays scripted policies (chase, level, the LP's plan, your
+own function) over many seeds; :mod:`~sopcourse.game.scoring` keeps the scorecard;
+:mod:`~sopcourse.game.store` keeps a team game (four roles, many players) in SQLite.
+"""
+
+from .engine import ROLE_KEYS, World, check_role_part, merge_role_decisions, new_game
+from .policies import against_benchmarks, chase, compare_policies, level, lp_plan, play
+from .scoring import bullwhip, monthly_scorecard, plot_bullwhip, scorecard
+from .store import GameStore
+
+__all__ = [
+    "GameStore",
+    "ROLE_KEYS",
+    "World",
+    "against_benchmarks",
+    "bullwhip",
+    "chase",
+    "check_role_part",
+    "compare_policies",
+    "level",
+    "lp_plan",
+    "merge_role_decisions",
+    "monthly_scorecard",
+    "new_game",
+    "play",
+    "plot_bullwhip",
+    "scorecard",
+]
