@@ -92,7 +92,11 @@ def main(argv=None) -> int:
             client.wait_for_workers(workers)
             up = time.perf_counter() - start
             out = tmp / f"dask{workers}-out"
-            t = timed(lambda c=client, o=out: grade_folder(source, tmp / "subs", o, scheduler=c))
+            t = timed(
+                lambda c=client, o=out: grade_folder(
+                    source, tmp / "subs", o, scheduler=c, progress=None
+                )
+            )
             f = timed(lambda c=client: sop.forecast_all(sales, client=c, **kw))
             rows.append((f"dask, {workers} worker(s)", up, t, f))
             client.close()
