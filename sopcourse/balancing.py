@@ -411,7 +411,9 @@ def balancing_plan(
     if builder == "matrix":
         from .balancing_matrix import matrix_plan
 
-        return BalancingPlan(**matrix_plan(data))
+        plan = matrix_plan(data)
+        plan["costs"] = _with_profit(plan["costs"], data.demand, plan["sales"])
+        return BalancingPlan(**plan)
     lp, var = _build_model(data, integer)
     res = lp.solve()
     return _read_plan(data, var, res)
@@ -687,9 +689,15 @@ def _costs(data: _ModelData, var: _ModelVars, val: dict, sales: pd.DataFrame) ->
         ),
     }
     costs["fixed"] = float(data.inputs.fixed_cost)
+    return _with_profit(costs, d, sales)
+
+
+def _with_profit(costs: dict, demand: pd.DataFrame, sales: pd.DataFrame) -> pd.Series:
+    """The costs with their total and, where the demand has prices, revenue and profit."""
+    costs = dict(costs)
     costs["total"] = sum(costs.values())
-    if "price" in d.columns:
-        revenue = float((sales["served"].to_numpy() * d["price"].to_numpy()).sum())
+    if "price" in demand.columns:
+        revenue = float((sales["served"].to_numpy() * demand["price"].to_numpy()).sum())
         costs["revenue"] = revenue
         costs["profit"] = (
             revenue - costs["production"] - costs["transport"] - costs["holding"] - costs["fixed"]

@@ -363,13 +363,6 @@ def _read(model: _Model, x, lhs, dual, res: LPResult) -> dict:
         "lost_sales": float(cost[model.u_col] @ x[model.u_col]),
         "fixed": float(model.data.inputs.fixed_cost),
     }
-    costs["total"] = sum(costs.values())
-    if "price" in d.columns:
-        revenue = float((sales["served"].to_numpy() * d["price"].to_numpy()).sum())
-        costs["revenue"] = revenue
-        costs["profit"] = (
-            revenue - costs["production"] - costs["transport"] - costs["holding"] - costs["fixed"]
-        )
     return {
         "production": production,
         "shipments": shipments,
@@ -377,6 +370,6 @@ def _read(model: _Model, x, lhs, dual, res: LPResult) -> dict:
         "sales": sales.reset_index(drop=True),
         "capacity": cap,
         "materials": materials,
-        "costs": pd.Series(costs),
+        "costs": costs,  # balancing_plan adds the total, revenue and profit
         "lp": res,
     }

@@ -155,7 +155,7 @@ class CycleResult:
     def write(self, path) -> Path:
         """Write :meth:`to_html` to ``path`` atomically (a temporary file in the same
         folder, renamed at the end: an existing file is replaced only on success)."""
-        from .cycle_report import write_atomic
+        from ._files import write_atomic
 
         return write_atomic(Path(path), self.to_html())
 

@@ -15,8 +15,6 @@ cycle ran on, :mod:`sopcourse.cycle_coverage`), ``data-gathering``, ``demand-rev
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -260,17 +258,3 @@ def _chart_review(r):
     fig = Figure(figsize=(12, 7.5), layout="constrained")
     plot_management_review(r.review, fig=fig)
     return png(fig)
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file: a reader never sees half a pack."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

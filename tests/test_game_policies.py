@@ -68,7 +68,7 @@ def test_against_benchmarks_and_the_chart():
     assert list(table.columns) == ["you", "chase", "level"]
     assert table.loc["profit", "you"] == pytest.approx(table.loc["profit", "level"])
     fig = plot_bullwhip({"chase": play(chase, seed=1, months=3), "level": world})
-    assert fig.axes and fig.axes[0].get_title() == "Bullwhip of each plan"
+    assert fig.axes and fig.axes[0].get_title(loc="left") == "Bullwhip of each plan"
     import matplotlib.pyplot as plt
 
     plt.close(fig)

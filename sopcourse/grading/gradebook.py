@@ -13,27 +13,17 @@ import csv
 import hashlib
 import io
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
+from .._files import write_atomic
 from .feedback import feedback_html
 from .source import Assignment, parse_assignment
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (a temp file in the same folder, then replace)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text, make_folder=True)
 
 
 def sha256_hex(data: bytes) -> str:
