@@ -55,6 +55,7 @@ CAPACITY_LEAD = 3  # months from the order to the first hour
 CAPACITY_LEASE = 4_000.0  # EUR per machine or station per month, from the order
 DELAY_P, SHORTAGE_P = 0.08, 0.03  # chance a month starts a supplier delay, a shortage
 BACKORDER_CLASSES = ("A",)  # key accounts wait; B and C buy elsewhere
+NOTE_KINDS = ("assumption", "decision")
 
 
 def _rng(seed: int, *key: int) -> np.random.Generator:
@@ -164,6 +165,7 @@ def new_game(seed: int = 0, start: str = "2026-01", months: int = 12, *, events=
         "plans": [],
         "last_supply": {"production": {}, "overtime_hours": {}, "inventory_targets": {}},
         "history": [],
+        "notes": [],
     }
     return World(state)
 
@@ -288,6 +290,29 @@ class World:
     def history(self) -> tuple:
         """The months played (copies: a past month cannot be changed)."""
         return tuple(json.loads(json.dumps(self._s["history"])))
+
+    @property
+    def events(self) -> list:
+        """The game's event schedule (copies; hidden from the players' view until it happens)."""
+        return json.loads(json.dumps(self._s["events"]))
+
+    @property
+    def notes(self) -> tuple:
+        """The assumptions-and-decisions log: ``{index, month, stage, kind, text}`` rows."""
+        return tuple(dict(n) for n in self._s.get("notes", []))
+
+    def note(self, kind: str, text: str, *, stage: str | None = None) -> dict:
+        """Write an assumption or a decision of the month to play into the game's log."""
+        if kind not in NOTE_KINDS:
+            raise ValueError(f"a note is one of {NOTE_KINDS}, not {kind!r}")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("a note needs a text: say what is assumed or decided, and why")
+        if self.finished:
+            raise ValueError("the game is over: its log is closed")
+        row = {"index": self.month, "month": self.month_label, "stage": stage,
+               "kind": kind, "text": text.strip()}  # fmt: skip
+        self._s.setdefault("notes", []).append(row)
+        return dict(row)
 
     @property
     def plans(self) -> tuple:

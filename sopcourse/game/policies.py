@@ -200,10 +200,19 @@ def compare_policies(policies: dict, seeds=range(100), months: int = 12, n_jobs:
 
 
 def against_benchmarks(world, benchmarks: dict | None = None) -> pd.DataFrame:
-    """The world's scorecard beside the benchmark policies played on its seed and months."""
+    """The world's scorecard beside the benchmark policies played on the same game.
+
+    Each benchmark plays the world's own game: its seed, start month, length and event
+    schedule (the supplier delays and shortages the world drew, or the fixed list or
+    ``"none"`` it was made with), for the months the world has played so far. So the
+    columns differ only by the decisions taken.
+    """
     benchmarks = {"chase": chase, "level": level} if benchmarks is None else benchmarks
     table = {"you": scorecard(world)}
+    played = len(world.history)
     for name, policy in benchmarks.items():
-        months = max(1, len(world.history))
-        table[name] = scorecard(play(policy, seed=world.seed, months=months, start=world.start))
+        twin = new_game(world.seed, world.start, world.months, events=world.events)
+        for _ in range(played):
+            twin.step(policy(twin.view()))
+        table[name] = scorecard(twin)
     return pd.DataFrame(table)
