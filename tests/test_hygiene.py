@@ -89,6 +89,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
         + project["optional-dependencies"]["lab"]
         + project["optional-dependencies"]["test"]
         + project["optional-dependencies"]["dask"]
+        + project["optional-dependencies"]["postgres"]
     )
     conda = []
     in_pip = False
@@ -133,5 +134,6 @@ def test_every_dependency_has_a_lower_and_an_upper_bound():
         + project["optional-dependencies"]["lab"]
         + project["optional-dependencies"]["test"]
         + project["optional-dependencies"]["dask"]
+        + project["optional-dependencies"]["postgres"]
     ):
         assert ">=" in req and "<" in req.replace("<=", ""), f"{req}: give a range like >=1.2,<2"
