@@ -232,6 +232,37 @@ def _add_cycle(subparsers) -> None:
     p.set_defaults(func=cycle_command)
 
 
+def _game_action(action: str):
+    def run(args) -> int:
+        from sopcourse.game.commands import run as run_game  # imported only when used
+
+        return run_game(action, args)
+
+    return run
+
+
+def _add_game(subparsers) -> None:
+    """Add ``sopcourse game new``, ``status``, ``teams`` and ``close`` (the team games)."""
+    p = subparsers.add_parser("game", help="run a class's team games of the S&OP simulation")
+    sub = p.add_subparsers(dest="game_command", metavar="ACTION", required=True)
+    where = "the class's store: a SQLite file (created if new) or a postgresql:// URL"
+    n = sub.add_parser("new", help="start one game per team, all on the same seed")
+    n.add_argument("store", help=where)
+    n.add_argument("--team", action="append", required=True, help="a team's name (repeat)")
+    n.add_argument("--seed", type=int, default=0, help="demand and events (default 0)")
+    n.add_argument("--start", default="2026-01", help="first month (default 2026-01)")
+    n.add_argument("--months", type=int, default=12, help="months to play (default 12)")
+    s = sub.add_parser("status", help="each game's open month, who is in, who is awaited")
+    t = sub.add_parser("teams", help="all teams side by side, against chase on the same game")
+    t.add_argument("--csv", default=None, help="also write the table to this CSV file")
+    c = sub.add_parser("close", help="close a game's open month; the computer plays the rest")
+    for q in (s, t, c):
+        q.add_argument("store", help=where)
+    c.add_argument("game", help="the game's id (see status)")
+    for name, q in (("new", n), ("status", s), ("teams", t), ("close", c)):
+        q.set_defaults(func=_game_action(name))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sopcourse",
@@ -254,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         if register is not None:
             register(sub)
     _add_cycle(sub)
+    _add_game(sub)
     return parser
 
 

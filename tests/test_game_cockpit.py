@@ -102,3 +102,42 @@ def test_actions_from_the_controls_reach_the_world_with_their_owner():
     assert kinds == ["capacity", "promotion"]
     assert result["pnl"]["actions"] >= 15_000 + 2 * 4_000
     assert cockpit.capacity_units.value == 0 and cockpit.promo.value is False  # reset
+
+
+def test_a_team_of_four_cockpits_plays_a_month_in_one_store(tmp_path):
+    from sopcourse.game.store import GameStore
+    from sopcourse.widgets import team_cockpit
+
+    store = GameStore(tmp_path / "class.sqlite")
+    game = store.create_game("Team A", seed=3, months=2)
+    team = {"demand_planner": "ana", "supply_planner": "ben", "finance": "chen",
+            "executive": "dara"}  # fmt: skip
+    seats = {role: team_cockpit(store, game, role, player) for role, player in team.items()}
+    with pytest.raises(ValueError, match="one role"):
+        from sopcourse.widgets.game import PlanningCockpit, TeamSeat
+
+        PlanningCockpit(seats["finance"].world, role="all", seat=TeamSeat(store, game, "x"))
+    demand = seats["demand_planner"]
+    demand.weights["marketing"].value = 1.0
+    demand.reason.value = "marketing knows the launch"
+    out = demand.play()
+    assert out["status"] == "accepted" and not out["closed"]
+    assert "waiting for: supply planner, finance, executive" in demand.message.value
+    supply = seats["supply_planner"]
+    # the supply planner plans on the demand planner's submitted consensus
+    assert supply.decisions()["demand_plan"] == store.decisions(game)[0]["part"]["demand_plan"]
+    supply.scenario.value = "chase"
+    assert supply.play()["status"] == "accepted"
+    assert seats["finance"].play()["status"] == "accepted"
+    seats["executive"].rule.value = "priority"
+    last = seats["executive"].play()
+    assert last["closed"] and "closed 2026-01" in seats["executive"].message.value
+    assert seats["finance"].world.month == 0  # until it refreshes
+    seats["finance"].refresh.click()
+    assert seats["finance"].world.month == 1
+    assert "marketing knows the launch" in seats["finance"].log.value
+    assert store.results(game)[0]["decisions"]["allocation"]["rule"] == "priority"
+    # a deputy's part is a proposal, not the decision
+    deputy = team_cockpit(store, game, "finance", "eve")
+    assert deputy.play()["status"] == "proposal"
+    assert store.status(game)["submitted"] == []

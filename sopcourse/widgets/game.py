@@ -15,6 +15,8 @@ the cockpit only gathers the controls into a decision set and redraws.
 from __future__ import annotations
 
 import html
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +30,7 @@ from ..game.scoring import monthly_scorecard, scorecard
 from ..plotting import COLORS
 from ._display import ExplorerChart, description_style, html_table, require_ipywidgets
 
-__all__ = ["planning_cockpit", "PlanningCockpit"]
+__all__ = ["planning_cockpit", "team_cockpit", "PlanningCockpit"]
 
 ROLES = ("all", *ROLE_KEYS)
 _OWNER = {"demand": "demand_planner", "supply": "supply_planner", "finance": "finance",
@@ -69,11 +71,13 @@ class PlanningCockpit:
     """The cockpit of one game: ``widget`` (display it), ``world``, ``play()`` to decide
     and play a month from the controls as they are (what the button does)."""
 
-    def __init__(self, world: World, *, role: str = "all", save_to=None):
+    def __init__(self, world: World, *, role: str = "all", save_to=None, seat=None):
         w = require_ipywidgets()
         if role not in ROLES:
             raise ValueError(f"role must be one of {list(ROLES)}, not {role!r}")
-        self.world, self.role, self.save_to = world, role, save_to
+        if seat is not None and role == "all":
+            raise ValueError("in a team game you play one role: give role='demand_planner', ...")
+        self.world, self.role, self.save_to, self.seat = world, role, save_to, seat
         self.message = w.HTML()
         self.header = w.HTML()
         fams, markets = list(world.data.families), list(world.data.markets)
@@ -117,6 +121,11 @@ class PlanningCockpit:
         self.button = w.Button(description="Decide and play the month", button_style="primary",
                                layout=w.Layout(width="auto"))  # fmt: skip
         self.button.on_click(lambda _: self.play())
+        self.refresh = w.Button(
+            description="Refresh from the team's game",
+            layout=w.Layout(width="auto", display="" if seat else "none"),
+        )
+        self.refresh.on_click(lambda _: self.reload())
         # 6. scorecard and log
         self.card = w.HTML()
         self.chart = ExplorerChart((7, 2.8))
@@ -127,7 +136,7 @@ class PlanningCockpit:
         for control in (*self.weights.values(), *self.adjust.values()):
             control.observe(lambda _: self._redraw_demand(), names="value")
         self._grey()
-        self.widget = w.VBox([self.header, self.tabs, self.message])
+        self.widget = w.VBox([w.HBox([self.header, self.refresh]), self.tabs, self.message])
         self.redraw()
 
     def _layout(self, w):
@@ -177,6 +186,11 @@ class PlanningCockpit:
     def demand_plan(self) -> dict:
         """The consensus plan of the demand stage (the computer's when it plays it)."""
         if not self._mine("demand_planner"):
+            if self.seat is not None:  # the team's demand planner's plan, once it is in
+                for d in self.seat.store.decisions(self.seat.game_id):
+                    if d["month_index"] == self.world.month and d["role"] == "demand_planner":
+                        if d["part"].get("demand_plan"):
+                            return d["part"]["demand_plan"]
             return meeting.computer_parts(self.world, ["demand_planner"])["demand_planner"][
                 "demand_plan"
             ]
@@ -229,8 +243,50 @@ class PlanningCockpit:
             parts[ACTION_ROLES[a["kind"]]].setdefault("actions", []).append(a)
         return merge_role_decisions(parts)
 
+    def part(self) -> dict:
+        """The learner's role's part of the decision set (what a team game submits)."""
+        dec = self.decisions()
+        part = {k: dec[k] for k in ROLE_KEYS[self.role] if k != "actions" and k in dec}
+        acts = [a for a in dec.get("actions", []) if ACTION_ROLES[a["kind"]] == self.role]
+        if acts:
+            part["actions"] = acts
+        return part
+
+    def reload(self) -> None:
+        """Team game: read the game's state again (another player may have closed a month)."""
+        if self.seat is not None:
+            self.world = World.from_json(self.seat.store.state(self.seat.game_id))
+            self.redraw()
+
+    def _submit(self) -> dict | None:
+        seat, reason = self.seat, self.reason.value.strip() or "(no reason given)"
+        month = self.world.month
+        try:
+            out = seat.store.submit(seat.game_id, month, self.role, seat.player, self.part(),
+                                    reason=reason)  # fmt: skip
+        except ValueError as exc:
+            self.message.value = (f"<b style='color:#b03a48'>Refused, nothing was sent:</b> "
+                                  f"{html.escape(str(exc))}")  # fmt: skip
+            return None
+        self.reload()
+        if out.get("result"):
+            r = out["result"]
+            self.message.value = (f"<b>Your part closed {r['month']}:</b> operating profit EUR "
+                                  f"{r['pnl']['operating_profit']:{_MONEY}}, fill rate "
+                                  f"{r['service']['all']:.1%}.")  # fmt: skip
+        else:
+            waiting = seat.store.status(seat.game_id)["waiting_for"]
+            who = ", ".join(r.replace("_", " ") for r in waiting) or "nobody"
+            self.message.value = (f"<b>{html.escape(out['status'].capitalize())}</b> for game month "
+                                  f"{month + 1}; waiting for: {html.escape(who)}. Press Refresh "
+                                  "to see the month once it closes.")  # fmt: skip
+        return out
+
     def play(self) -> dict | None:
-        """Decide and play the month; the month's result, or None when it was refused."""
+        """Decide and play the month; the month's result, or None when it was refused.
+        In a team game: submit this role's part (the store's answer, or None)."""
+        if self.seat is not None and not self.world.finished:
+            return self._submit()
         if self.world.finished:
             self.message.value = "<b>The game is over.</b> See the scorecard and the debrief."
             return None
@@ -270,9 +326,13 @@ class PlanningCockpit:
         who = "every role" if self.role == "all" else self.role.replace("_", " ")
         nxt = "finished" if world.finished else f"next: {world.month_label}"
         saved = f"saved to {self.save_to}" if self.save_to else "not saved (no save_to)"
+        if self.seat is not None:
+            who = f"{who} as {self.seat.player}"
+            saved = f"team game {self.seat.game_id}, kept in {self.seat.store.where}"
         self.header.value = (f"<b>Tallridge S&amp;OP game</b>, seed {world.seed}: month "
                              f"{world.month} of {world.months} played ({nxt}); you play "
-                             f"{html.escape(who)}, the computer the rest; {html.escape(saved)}.")  # fmt: skip
+                             f"{html.escape(who)}, {'your team' if self.seat else 'the computer'} "
+                             f"the rest; {html.escape(saved)}.")  # fmt: skip
         self.button.disabled = world.finished
         self._redraw_pack()
         self._redraw_demand()
@@ -372,7 +432,43 @@ class PlanningCockpit:
         ax.set_title("Your cumulative profit minus chase's (above 0: you earn more)", loc="left")
         self.image.value = self.chart.png()
         notes = [f"{n['month']} [{n['kind']}] {n['text']}" for n in world.notes]
+        if self.seat is not None:
+            notes = [_team_note(e) for e in self.seat.store.log(self.seat.game_id)]
         self.log.value = "<b>Assumptions and decisions</b>" + _list(notes or ["none yet"])
+
+
+@dataclass(frozen=True)
+class TeamSeat:
+    """A player's seat in a team game: the store, the game and the player's name."""
+
+    store: object
+    game_id: str
+    player: str
+
+
+def _team_note(entry: dict) -> str:
+    month = "" if entry["month_index"] is None else f"month {entry['month_index'] + 1} "
+    text = entry["text"]
+    if entry["kind"] in ("decision", "revision"):
+        try:
+            text = json.loads(text).get("reason") or "(no reason given)"
+        except (ValueError, AttributeError):
+            pass
+    role = (entry["role"] or "").replace("_", " ")
+    return f"{month}[{entry['kind']}] {role} {entry['player'] or ''}: {text}".strip()
+
+
+def team_cockpit(store, game_id: str, role: str, player: str) -> PlanningCockpit:
+    """The cockpit of one player in a team game kept in ``store``
+    (:class:`sopcourse.game.GameStore`): takes (or finds again) the player's seat in
+    ``role``, shows the game's state, and *Decide* submits the role's part. The month
+    closes when all four roles are in; *Refresh* shows it. A deputy's part is logged as a
+    proposal to the role's lead."""
+    if role not in ROLE_KEYS:
+        raise ValueError(f"role must be one of {list(ROLE_KEYS)}, not {role!r}")
+    store.join(game_id, role, player)
+    world = World.from_json(store.state(game_id))
+    return PlanningCockpit(world, role=role, seat=TeamSeat(store, game_id, str(player).strip()))
 
 
 def planning_cockpit(world: World | None = None, *, seed: int = 0, months: int = 12,
