@@ -50,10 +50,12 @@ def test_each_notebook_states_the_time_the_rule_gives_it(path):
 
 def test_the_rule_reproduces_the_measured_course_times_within_ten_percent():
     # measured before the concept checks were added: 13.5 h of lessons, 10 h of graded work
+    # the lessons that were measured: the start page and the six modules (07 and 08 came later)
+    measured = [p for p in LESSONS if p.stem[:2] <= "06"]
     lessons = sum(
         ct.estimate_minutes(p)
         - ct.MINUTES_PER_CONCEPT_QUESTION * ct.count_notebook(p).concept_questions
-        for p in LESSONS
+        for p in measured
     )
     graded = sum(ct.estimate_minutes(p) for p in STUDENT if p not in LESSONS)
     assert abs(lessons / 60 - 13.5) <= 1.35

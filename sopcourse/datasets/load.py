@@ -219,11 +219,27 @@ def assign_variant(seed: int) -> None:
 
     The variant is generated now and kept without its number (``company.seed`` is None),
     so code run afterwards in this process gets the variant's data but cannot learn the
-    instructor's seed from the environment or the package.
+    instructor's seed from the environment or the package. The variant's demand model (the
+    arrays the planning game's world is built from) is kept beside it, also without the seed.
     """
     company = load_company(seed=int(seed))
     company.seed, company.source = None, "a variant of the data chosen by the grader"
+    _ASSIGNED.clear()
     _ASSIGNED["company"] = company
+    _ASSIGNED["demand_model"] = _demand_model(int(seed))
+
+
+def _demand_model(seed: int) -> dict:
+    """The generator's demand model of variant ``seed`` as read-only arrays (not its seed):
+    what the planning game's world needs beside the tables (:mod:`sopcourse.game.world_data`).
+    """
+    from .draws import Draws
+
+    draws = Draws(seed)
+    model = {"mu": draws.demand(), "disc": draws.disc, "family": draws.family}
+    for value in model.values():
+        value.setflags(write=False)
+    return {**model, "skus": tuple(draws.skus)}
 
 
 def load_company(

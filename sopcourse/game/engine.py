@@ -233,6 +233,30 @@ def _fmc(arr, data) -> dict:
     }
 
 
+def _plain(value):
+    """Arrays, tuples and dicts of them as JSON values (lists, numbers, text)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _typed(like, value):
+    """``value`` (plain JSON) typed as ``like`` (arrays of its dtype, tuples, numbers)."""
+    if isinstance(like, dict):
+        return {k: _typed(like[k], value[k]) for k in like}
+    if isinstance(like, np.ndarray):
+        out = np.asarray(value, dtype=like.dtype)
+        out.setflags(write=False)
+        return out
+    if isinstance(like, tuple):
+        return tuple(value)
+    return type(like)(value)
+
+
 class World:
     """A Tallridge world in play (its whole state is ``self._s``, plain JSON values)."""
 
@@ -260,6 +284,24 @@ class World:
         if not isinstance(state, dict):
             raise ValueError("this is not the JSON of a game state (not an object)")
         return cls(state)
+
+    def facts(self) -> dict:
+        """The world's data and state as plain JSON values: :meth:`from_facts` rebuilds this
+        very world in another process, whatever data that process has (a grader's)."""
+        return {"data": _plain(vars(self.data)), "state": self.to_json()}
+
+    @classmethod
+    def from_facts(cls, facts: dict) -> World:
+        """The world of :meth:`facts` (its data typed as this process's world data)."""
+        if not isinstance(facts, dict) or not {"data", "state"} <= set(facts):
+            raise ValueError("give the dict of World.facts(): {'data': ..., 'state': ...}")
+        world = cls.from_json(facts["state"])
+        like = vars(world.data)
+        missing = sorted(set(like) - set(facts["data"]))
+        if missing:
+            raise ValueError(f"these facts lack the world data {missing}: use World.facts()")
+        world.data = type(world.data)(**{k: _typed(like[k], facts["data"][k]) for k in like})
+        return world
 
     @property
     def seed(self) -> int:

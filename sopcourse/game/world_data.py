@@ -6,7 +6,8 @@ hours per unit by plant and family (the SKUs' routings weighted by their 2025 de
 costs and prices, opening stock and balances, the share of each customer class in a
 market's orders, the order history by family and market, and the generator's expected
 demand ``mu`` (:meth:`sopcourse.datasets.draws.Draws.demand`) summed to family x market.
-The arrays are read-only numpy arrays; :func:`tallridge` caches them per process.
+The arrays are read-only numpy arrays; :func:`tallridge` builds them once per data
+variant (the grader's assigned variant, or ``$SOPCOURSE_DATA_SEED``'s) in a process.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..case import _work_centre_hours
+from ..datasets import load as _load
 from ..datasets import load_company
 from ..datasets.catalogue import N_ALL, PRICE_INDEX, T0, YEARS
-from ..datasets.draws import Draws
 
 __all__ = ["WorldData", "tallridge", "month_index", "month_label"]
 
@@ -120,7 +121,7 @@ def _plant_tables(company, families, skus, sku_family, weight):
     return plants, out, can
 
 
-def _prices(company, draws, skus, sku_family, mu_sku, families, markets):
+def _prices(company, disc, skus, sku_family, mu_sku, families, markets):
     products = company.products.set_index("sku")
     listp = products.loc[skus, "list_price"].to_numpy(float)
     years = T0.year + np.arange(N_ALL) // 12
@@ -130,7 +131,7 @@ def _prices(company, draws, skus, sku_family, mu_sku, families, markets):
         listp[:, None, None]
         * pidx[None, None, :]
         * (1 - reg.to_numpy(float))[None, :, None]
-        * (1 - draws.disc[: len(skus)])
+        * (1 - disc[: len(skus)])
     )
     F, M = len(families), len(markets)
     price = np.zeros((F, M, N_ALL))
@@ -198,24 +199,56 @@ def _opening(company, plants, skus, sku_family, families, markets):
     return opening, share, float(fin["receivables"]), float(fin["payables"])
 
 
-@functools.lru_cache(maxsize=2)
 def tallridge(data_dir: str | None = None) -> WorldData:
-    """The :class:`WorldData` of the company of ``data_dir`` (default: Tallridge)."""
-    company = load_company() if data_dir is None else load_company(data_dir)
-    draws = Draws(int(company.seed))
-    mu_all = draws.demand()
+    """The :class:`WorldData` of the company of ``data_dir`` (default: Tallridge).
+
+    Without ``data_dir`` the world follows the data ``load_company()`` gives: the variant a
+    grader assigned (:func:`sopcourse.datasets.load.assign_variant`; built once from the
+    variant's tables and demand model, kept with them and dropped with them), else the
+    variant of ``$SOPCOURSE_DATA_SEED`` (standard data when unset), cached per seed.
+    """
+    if data_dir is not None:
+        return _world_of_folder(str(data_dir))
+    held = _load._ASSIGNED
+    if "company" in held:
+        if "world" not in held:
+            model = held.get("demand_model")
+            if model is None:
+                raise RuntimeError(
+                    "the grader's data variant has no demand model: assign it with "
+                    "sopcourse.datasets.load.assign_variant(seed)"
+                )
+            held["world"] = _build(load_company(), model)
+        return held["world"]
+    return _world_of_seed(_load._seed_from_env())
+
+
+@functools.lru_cache(maxsize=4)
+def _world_of_seed(seed: int) -> WorldData:
+    return _build(load_company(seed=seed), _load._demand_model(seed))
+
+
+@functools.lru_cache(maxsize=2)
+def _world_of_folder(data_dir: str) -> WorldData:
+    company = load_company(data_dir=data_dir)
+    return _build(company, _load._demand_model(int(company.seed)))
+
+
+def _build(company, model: dict) -> WorldData:
+    """The world of ``company``'s tables and its generator's demand ``model``."""
+    mu_all = model["mu"]
     bikes = set(company.products.loc[company.products["kind"] == "bike", "sku"])
     routed = set(company.routings["sku"])
-    keep = [i for i, s in enumerate(draws.skus) if s in bikes and s in routed]
-    skus = [draws.skus[i] for i in keep]
-    sku_family = draws.family[keep]
+    keep = [i for i, s in enumerate(model["skus"]) if s in bikes and s in routed]
+    skus = [model["skus"][i] for i in keep]
+    sku_family = np.asarray(model["family"])[keep]
     families = tuple(dict.fromkeys(sku_family.tolist()))
     markets = tuple(str(r) for r in company.regions["region"])
     mu_sku = mu_all[keep]
     weight = _weights(mu_sku, sku_family, families)
     plants, pt, can = _plant_tables(company, families, skus, sku_family, weight)
     mu = np.stack([mu_sku[sku_family == f].sum(axis=0) for f in families])
-    price = _prices(company, draws, skus, sku_family, mu_sku, families, markets)
+    price = _prices(company, model["disc"], skus, sku_family, mu_sku, families, markets)
     costs = _costs(company, skus, sku_family, weight, families)
     opening, share, rec, pay = _opening(company, plants, skus, sku_family, families, markets)
     history, season = _history(company, skus, sku_family, families, markets)

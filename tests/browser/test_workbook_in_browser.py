@@ -415,3 +415,48 @@ def test_explorers_show_whole_labels_the_weights_used_and_equal_sliders(lab, bro
             assert len(widths) >= 3 and max(widths) - min(widths) <= 1, widths
         assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
         nb.page.close()
+
+
+def test_the_planning_cockpit_plays_two_months_through_its_widgets(lab, browser):
+    """Lesson 7 after Run All: the learner opens the stages, writes a reason, clicks
+    *Decide and play the month* twice; the header, the data pack and the scorecard follow.
+    Saves a screenshot of each stage and of the scorecard."""
+    base, token, _ = lab
+    nb = LabPage(browser, base, token, "notebooks/07_sop_simulation.ipynb")
+    nb.run_all(timeout=300)
+    cell = nb.code_cell_containing("sop.widgets.planning_cockpit(")
+    cell.scroll_into_view_if_needed()
+    header = cell.locator(".widget-html-content", has_text="Tallridge S&OP game").first
+    header.wait_for(timeout=60_000)
+    assert "month 7 of 12 played" in header.inner_text()
+    output = cell.locator(".jp-OutputArea")
+
+    def stage(title: str, expect: str, shot: str):
+        cell.locator(".lm-TabBar-tab", has_text=title).first.click()
+        cell.locator(".widget-html-content", has_text=expect).first.wait_for(timeout=60_000)
+        nb.page.wait_for_timeout(300)
+        output.screenshot(path=str(ARTIFACTS / shot))
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for month in (8, 9):
+        stage("1. Data pack", "What happened", f"07_cockpit_month{month}_1_data_pack.png")
+        stage("2. Demand review", "Demand review for", f"07_cockpit_month{month}_2_demand.png")
+        stage("3. Supply review", "Rough-cut capacity", f"07_cockpit_month{month}_3_supply.png")
+        stage("4. Pre-S&OP", "Scenarios projected", f"07_cockpit_month{month}_4_pre_sop.png")
+        stage("5. Executive meeting", "What actions cost", f"07_cockpit_month{month}_5_exec.png")
+        cell.locator("textarea").first.fill(f"month {month}: keep service on the peak")
+        cell.locator("button", has_text="Decide and play the month").first.click()
+        played = f"month {month} of 12 played"
+        nb.page.wait_for_function(
+            "([el, text]) => el.textContent.includes(text)",
+            arg=[header.element_handle(), played],
+            timeout=60_000,
+        )
+        message = cell.locator(".widget-html-content", has_text="Played 2026-").first
+        assert f"2026-{month:02d}" in message.inner_text()
+    stage("Scorecard & log", "Scorecard after 9 month(s)", "07_cockpit_scorecard.png")
+    log = cell.locator(".widget-html-content", has_text="Assumptions and decisions").first
+    assert "month 9: keep service on the peak" in log.inner_text()
+    assert "Loading widget" not in cell.inner_text()
+    assert not nb.errors, f"JavaScript errors in the browser console: {nb.errors}"
+    nb.page.close()
