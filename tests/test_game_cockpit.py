@@ -26,6 +26,7 @@ def test_the_button_plays_a_month_and_the_stages_redraw(tmp_path):
     assert world.month == 1 and "Played 2026-01" in cockpit.message.value
     assert "What happened: 2026-01" in cockpit.pack.value
     assert "Scorecard after 1 month" in cockpit.card.value and cockpit.image.value[:4] == b"\x89PNG"
+    assert "2026-01: " in cockpit.debrief.value and "chase" in cockpit.debrief.value
     kinds = [(n["kind"], n["text"]) for n in world.notes]
     assert kinds == [("assumption", "marketing knows the e-bike launch"),
                      ("decision", "lp: the LP's margin")]  # fmt: skip

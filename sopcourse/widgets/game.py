@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._files import write_atomic
 from ..game import engine, meeting
-from ..game.debrief import benchmark_world
+from ..game.debrief import benchmark_world, debrief
 from ..game.engine import World, new_game
 from ..game.rules import ACTION_ROLES, ROLE_KEYS, merge_role_decisions
 from ..game.scoring import monthly_scorecard, scorecard
@@ -131,6 +131,7 @@ class PlanningCockpit:
         self.chart = ExplorerChart((7, 2.8))
         self.image = w.Image(format="png")
         self.log = w.HTML()
+        self.debrief = w.HTML()
         self.tabs = self._layout(w)
         self.tabs.observe(self._on_tab, names="selected_index")
         for control in (*self.weights.values(), *self.adjust.values()):
@@ -157,7 +158,7 @@ class PlanningCockpit:
             w.VBox([self.scenario, w.HBox([self.rule, self.first_market]),
                     w.HBox([self.capacity_at, self.capacity_units]), w.HTML(_ACTION_COSTS),
                     self.reason, self.button]),
-            w.VBox([self.card, self.image, self.log]),
+            w.VBox([self.card, self.image, self.debrief, self.log]),
         ]  # fmt: skip
         tabs = w.Tab(children=stages)
         for i, title in enumerate([*meeting.STAGES.values(), "Scorecard & log"]):
@@ -407,7 +408,7 @@ class PlanningCockpit:
         world = self.world
         if not world.history:
             self.card.value = "<i>The scorecard starts after the first month.</i>"
-            self.log.value = ""
+            self.log.value = self.debrief.value = ""
             return
         bench = benchmark_world(world, "chase")
         table = pd.DataFrame({"you": scorecard(world), "chase": scorecard(bench)})
@@ -435,6 +436,11 @@ class PlanningCockpit:
         if self.seat is not None:
             notes = [_team_note(e) for e in self.seat.store.log(self.seat.game_id)]
         self.log.value = "<b>Assumptions and decisions</b>" + _list(notes or ["none yet"])
+        table = debrief(world, "chase")
+        self.debrief.value = (
+            "<b>Debrief: where your decisions helped or hurt against chase</b>"
+            + _list(f"{m}: {v}" for m, v in table["verdict"].items())
+        )
 
 
 @dataclass(frozen=True)
